@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# arm64 KVM stage-2 hardware dirty logging: the series in patches/, its tests
+# and the rig that runs them in an arm64 guest under QEMU.  See README.md.
+#
+#   make              main job: tree, build, boot, dirty_log_perf_test table
+#   make check        every test; ends with "N passed, N failed[, N skipped]"
+#
+# Variables: KSRC=/path/to/linux (your own 7.3 tree instead of Debian's
+# linux-source-7.3), JOBS=, DEBUG=1 (debug kernel), T=name[,pattern] (run
+# only these entries of selftests/plan), BOOTS="vhe nvhe ...", BUILD=dir.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD ?= $(TOP)/build
+KSRC ?=
+JOBS ?= $(shell nproc)
+DEBUG ?= 0
+T ?=
+BOOTS ?= vhe nvhe
+export BUILD KSRC JOBS DEBUG BOOTS
+export RIG_TESTS := $(T)
+
+S := $(TOP)/selftests
+TREE := $(BUILD)/linux
+SFX := $(if $(filter 1,$(DEBUG)),-debug)
+KOUT := $(BUILD)/out/linux$(SFX)
+SOUT := $(BUILD)/selftests/linux
+MOUT := $(BUILD)/module$(SFX)
+
+.PHONY: all main check kunit tree kernel selftests module export series-check \
+	bisect-build deps clean distclean help
+
+all: main
+
+help:
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Other targets: kunit tree kernel selftests module export series-check"
+	@echo "               bisect-build deps clean distclean"
+
+deps:
+	@mkdir -p $(BUILD)
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh $(TREE) $(TOP)/patches $(BUILD)/dl
+
+kernel: tree
+	@$(S)/kernel.sh $(TREE) $(KOUT)
+
+selftests: kernel
+	@$(S)/kselftests.sh $(TREE) $(KOUT) $(SOUT)
+
+module: kernel
+	@if ls $(TOP)/module/*.c >/dev/null 2>&1; then \
+		echo "[rig] building module/ into $(MOUT)"; \
+		mkdir -p $(MOUT) && \
+		$(MAKE) -s -C $(TREE) O=$(KOUT) M=$(TOP)/module MO=$(MOUT) modules \
+			>$(MOUT)/build.log 2>&1 || \
+		{ cat $(MOUT)/build.log; echo "[rig] error: module/ does not build; see $(MOUT)/build.log"; exit 1; }; \
+	fi
+
+main: selftests
+	@$(S)/main.sh $(KOUT) $(SOUT) $(BUILD)/main$(SFX)
+
+check: selftests module
+	@$(S)/check.sh $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results$(SFX)
+
+# Only the KUnit module, in one VHE boot.
+kunit: selftests module
+	@BOOTS=vhe RIG_TESTS='kunit*' $(S)/check.sh $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results-kunit$(SFX)
+
+export:
+	@$(S)/series.sh export $(TREE) $(TOP)/patches
+
+series-check:
+	@$(S)/series.sh check $(TREE) $(TOP)/patches
+
+bisect-build: tree
+	@$(S)/series.sh bisect $(TREE) $(BUILD)/out/bisect
+
+clean:
+	rm -rf $(BUILD)/out $(BUILD)/selftests $(BUILD)/module* $(BUILD)/results* $(BUILD)/main*
+
+# Also the trees and downloads.  Refuses while the tree holds unexported work.
+distclean:
+	@if [ -d $(TREE)/.git ] && ! $(S)/series.sh check $(TREE) $(TOP)/patches >/dev/null 2>&1 && \
+	   [ "$(FORCE)" != 1 ]; then \
+		echo "[rig] error: $(TREE) differs from patches/ (make export first, or FORCE=1)"; exit 1; fi
+	-git -C $(TREE) worktree prune 2>/dev/null
+	rm -rf $(BUILD)

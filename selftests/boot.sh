@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the test kernel under QEMU (TCG, virtualization=on so that the guest
+# runs KVM) with a hard time limit.  The console goes to <log>, which is kept.
+#
+# Usage: boot.sh <Image> <initramfs> <boot-name> <log> <seconds> [cmdline] [cpu-suffix]
+# Environment: RIG_TESTS narrows the plan (rig.tests=).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+image=${1:?usage}; cpio=${2:?usage}; boot=${3:?usage}; log=${4:?usage}; secs=${5:?usage}
+extra=${6:-}; cpu=${7:-}
+
+append="console=ttyAMA0 loglevel=5 panic=-1 rig.boot=$boot $extra"
+[ -n "${RIG_TESTS:-}" ] && append+=" rig.tests=$RIG_TESTS"
+
+mkdir -p "$(dirname "$log")"
+start=$(date +%s)
+info "boot '$boot' ($append${cpu:+, -cpu max$cpu}), limit ${secs}s, console log: $log"
+timeout -k 10 "$secs" qemu-system-aarch64 \
+	-M virt,virtualization=on,gic-version=3 -cpu "max,pauth-impdef=on$cpu" \
+	-smp 2 -m 4G -accel tcg,thread=multi \
+	-nographic -no-reboot -kernel "$image" -initrd "$cpio" -append "$append" \
+	</dev/null >"$log" 2>&1
+rc=$?
+tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	last=$(grep '^@@RIG BEGIN' "$log" | tail -1 | cut -d' ' -f3)
+	info "boot '$boot' timed out after ${secs}s${last:+ (running: $last)}; log kept: $log"
+	exit 2
+fi
+if ! grep -q '^@@RIG DONE' "$log"; then
+	why=$(grep -m1 -E 'Kernel panic|Unable to handle|Internal error' "$log" || true)
+	[ $rc -eq 0 ] || why="qemu exited with $rc${why:+; $why}"
+	info "boot '$boot' ended before its plan finished (${why:-no reason in the log}); log kept: $log"
+	exit 3
+fi
+info "boot '$boot' finished in $(elapsed "$start")"

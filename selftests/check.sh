@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run a test plan in every boot and summarise it against the unpatched kernel.
+#
+#   check.sh <plan> <kernel-out> <selftests-out> <module-out|-> <results-dir>
+#
+# Each boot (BOOTS, default "vhe nvhe") runs the plan in its own guest.
+# A failed case is compared with the unpatched kernel: the rig builds the
+# base commit (once, cached under build/) and reruns just the failing plan
+# entries on it.  When the series is empty the patched kernel is the base and
+# its own results are the baseline.
+#
+# Environment: BOOTS, RIG_TESTS (a comma-separated list of plan entry names or
+# patterns), DEBUG, BUILD.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+plan=${1:?usage}; kout=${2:?usage}; sout=${3:?usage}; mout=${4:?usage}; rdir=${5:?usage}
+BOOTS=${BOOTS:-vhe nvhe}
+tree=$BUILD/linux
+dl=$BUILD/dl
+sfx=; [ "${DEBUG:-0}" = 1 ] && sfx=-debug
+here=$(dirname "$0")
+
+# name -> extra kernel command line | -cpu suffix
+boot_cmdline() {
+	case $1 in
+	vhe) echo "" ;;
+	nvhe) echo "kvm-arm.mode=nvhe" ;;
+	protected) echo "kvm-arm.mode=protected" ;;
+	*) die "unknown boot '$1' (known: vhe nvhe protected)" ;;
+	esac
+}
+
+boot_limit() {
+	local s
+	s=$(RIG_TESTS=${RIG_TESTS:-} python3 -c '
+import sys, os; sys.path.insert(0, sys.argv[1]); import results
+print(sum(t for _, t, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.environ.get("RIG_TESTS"))))
+' "$here" "$plan" "$1")
+	echo $((s + 180))
+}
+
+# run_boots <flavour> <kernel-out> <initramfs>: parse each boot into $rdir
+run_boots() {
+	local flav=$1 k=$2 cpio=$3 b rc=0
+	for b in $BOOTS; do
+		local log=$rdir/$flav-$b.log
+		"$here/boot.sh" "$k/arch/arm64/boot/Image" "$cpio" "$b" "$log" \
+			"$(boot_limit "$b")" "$(boot_cmdline "$b")" || rc=1
+		python3 "$here/results.py" parse "$plan" "$b" "$log" "$rdir/$flav-$b.json"
+	done
+	return $rc
+}
+
+mkdir -p "$rdir"
+rm -f "$rdir"/*.json
+for b in $BOOTS; do boot_cmdline "$b" >/dev/null; done
+command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing (make deps)"
+
+cpio=$rdir/initramfs.cpio
+"$here/initramfs.sh" "$kout" "$sout" "$mout" "$plan" "$(ls "$dl"/busybox-static_*_arm64.deb)" "$cpio"
+booted=0
+run_boots series "$kout" "$cpio" || booted=1
+
+# The baseline, only for what failed.
+failing=$(python3 "$here/results.py" failing "$rdir"/series-*.json)
+if [ -n "$failing" ]; then
+	if [ "$(git -C "$tree" rev-parse HEAD^{tree})" = "$(git -C "$tree" rev-parse rig-base^{tree})" ] &&
+	   [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+		info "the series is empty: the patched kernel is the baseline"
+		for b in $BOOTS; do cp "$rdir/series-$b.json" "$rdir/base-$b.json"; done
+	else
+		info "failing entries ($failing): rerunning them on the unpatched kernel"
+		base=$BUILD/linux-base
+		if [ ! -d "$base" ]; then
+			git -C "$tree" worktree add -q --detach "$base" rig-base
+		fi
+		git -C "$base" checkout -q --detach rig-base
+		bout=$BUILD/out/base$sfx; bst=$BUILD/selftests/base
+		"$here/kernel.sh" "$base" "$bout"
+		"$here/kselftests.sh" "$base" "$bout" "$bst"
+		"$here/initramfs.sh" "$bout" "$bst" - "$plan" "$(ls "$dl"/busybox-static_*_arm64.deb)" "$rdir/initramfs-base.cpio"
+		RIG_TESTS=$failing run_boots base "$bout" "$rdir/initramfs-base.cpio" || true
+	fi
+fi
+
+args=()
+for b in $BOOTS; do args+=("$rdir/series-$b.json:$rdir/base-$b.json"); done
+python3 "$here/results.py" summary "${args[@]}" | tee "$rdir/summary.txt"
+rc=${PIPESTATUS[0]}
+[ $booted -eq 0 ] || { info "a boot did not complete (see above): failing"; rc=1; }
+exit $rc

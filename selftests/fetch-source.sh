@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Download the pinned linux-source-7.3 package and Debian's arm64
+# busybox-static with a private apt configuration.  The archive URI is read
+# from the system's own apt sources; the system's apt state is not touched.
+#
+# Usage: fetch-source.sh <dl-dir>
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+dl=${1:?usage: fetch-source.sh <dl-dir>}
+mkdir -p "$dl"; dl=$(cd "$dl" && pwd)
+
+have_debs() {
+	compgen -G "$dl/${BASE_PKG}_*.deb" >/dev/null &&
+	compgen -G "$dl/busybox-static_*_arm64.deb" >/dev/null
+}
+if have_debs; then
+	info "using cached $(basename "$dl"/${BASE_PKG}_*.deb)"
+	exit 0
+fi
+
+# The first deb URI the system is configured with (deb822 or one-line form).
+uri=
+for f in /etc/apt/sources.list.d/*.sources; do
+	[ -r "$f" ] || continue
+	uri=$(awk '/^URIs:/ { print $2; exit }' "$f")
+	[ -n "$uri" ] && break
+done
+if [ -z "$uri" ]; then
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -r "$f" ] || continue
+		uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' "$f")
+		[ -n "$uri" ] && break
+	done
+fi
+[ -n "$uri" ] || die "no Debian archive URI in the system's apt sources (/etc/apt/sources.list*)"
+# Only the "debian" archive carries both suites; a -security URI does not.
+case "$uri" in *-security*) die "the first apt source ($uri) is a security archive; configure a Debian mirror first" ;; esac
+
+apt=$dl/apt
+rm -rf "$apt"
+mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+[ -r "$keyring" ] || die "$keyring missing (apt-get install debian-archive-keyring)"
+cat > "$apt/sources.list" <<EOL
+deb [signed-by=$keyring] $uri $BASE_SUITE main
+deb [arch=arm64 signed-by=$keyring] $uri bookworm main
+EOL
+opts=(-o Dir::Etc::sourcelist="$apt/sources.list" -o Dir::Etc::sourceparts=/dev/null
+      -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
+      -o APT::Architectures::=amd64 -o APT::Architectures::=arm64
+      -o APT::Sandbox::User=root)
+
+info "apt update ($BASE_SUITE, bookworm/arm64) in a private configuration"
+apt-get "${opts[@]}" -q update >"$apt/update.log" 2>&1 ||
+	die "apt-get update failed; see $apt/update.log"
+
+avail=$(apt-cache "${opts[@]}" madison "$BASE_PKG" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u)
+if ! grep -qxF "$BASE_VER" <<<"$avail"; then
+	die "$BASE_PKG $BASE_VER is no longer in $BASE_SUITE (available: ${avail:-none}).
+       Update BASE_VER in selftests/lib.sh, or build against your own tree with KSRC=/path/to/linux"
+fi
+
+info "downloading $BASE_PKG $BASE_VER and busybox-static:arm64"
+(cd "$dl" && apt-get "${opts[@]}" -q download "$BASE_PKG=$BASE_VER" busybox-static:arm64) \
+	>"$apt/download.log" 2>&1 || die "apt-get download failed; see $apt/download.log"
+have_debs || die "download finished but the .deb files are missing in $dl"
+info "fetched $BASE_PKG $BASE_VER"

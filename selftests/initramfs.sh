@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Pack the guest's initramfs with the kernel's own usr/gen_init_cpio: Debian's
+# static arm64 busybox, selftests/init, the test plan, the selftest binaries
+# the plan names and the KUnit modules.
+#
+# Usage: initramfs.sh <kernel-out> <selftests-out> <module-dir|-> <plan> <busybox.deb> <output.cpio>
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kout=${1:?usage}; kst=${2:?usage}; mods=${3:?usage}; plan=${4:?usage}; bbdeb=${5:?usage}; cpio=${6:?usage}
+gen=$kout/usr/gen_init_cpio
+[ -x "$gen" ] || die "$gen missing (kernel build incomplete?)"
+
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+dpkg-deb -x "$bbdeb" "$work/bb" || die "cannot unpack $bbdeb"
+bb=$work/bb/bin/busybox
+[ -f "$bb" ] || die "no bin/busybox in $bbdeb"
+
+list=$work/list
+{
+	for d in /bin /dev /proc /sys /tmp /kvm /kvm/arm64 /lib /lib/modules; do
+		echo "dir $d 755 0 0"
+	done
+	echo "nod /dev/console 600 0 0 c 5 1"
+	echo "file /bin/busybox $bb 755 0 0"
+	echo "file /init $RIG_TOP/selftests/init 755 0 0"
+	echo "file /plan $plan 644 0 0"
+	# The binary of every plan entry that runs one.
+	awk -F'|' '!/^#/ && NF >= 4 && $4 !~ /^kunit:/ { split($4, w, " "); print w[1] }' "$plan" |
+		sort -u | while read -r bin; do
+		bin=${bin#./}
+		if [ -x "$kst/$bin" ]; then
+			echo "file /kvm/$bin $kst/$bin 755 0 0"
+		else
+			info "warning: $kst/$bin not built; the plan entries using it will fail"
+		fi
+	done
+	if [ "$mods" != - ]; then
+		for ko in "$mods"/*.ko; do
+			[ -e "$ko" ] && echo "file /lib/modules/$(basename "$ko") $ko 644 0 0"
+		done
+	fi
+} >"$list"
+"$gen" "$list" >"$cpio.tmp" || die "gen_init_cpio failed"
+mv "$cpio.tmp" "$cpio"

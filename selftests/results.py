@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Read the guest's console logs into per-case results and summarise them.
+
+  results.py parse <plan> <boot> <log> <out.json>
+      One JSON file per boot.  A plan entry's cases come from, in order of
+      preference: KTAP/TAP "ok"/"not ok" lines, page_fault_test's "Test: <name>"
+      banners (built with -DDEBUG), or the entry's exit code (0 pass, 4 skip).
+      An entry that never reported (guest died or timed out) fails, and so does
+      a boot whose log holds a kernel splat.
+
+  results.py failing <json>...
+      Names of the plan entries with a failed case, comma-separated.
+
+  results.py summary <series.json>[:<baseline.json>]...
+      Prints every case and the closing line "N passed, N failed[, N skipped]".
+      A case that fails with the series and also failed on the unpatched
+      kernel is a known baseline failure: listed, counted as skipped, never as
+      passed.  Exit status 1 when anything failed.
+"""
+import fnmatch
+import json
+import os
+import re
+import sys
+
+KSFT_SKIP = 4
+SPLAT = re.compile(r'(WARNING: CPU|BUG:|Kernel panic|Oops|Unable to handle kernel|'
+                   r'KASAN:|UBSAN:|possible circular locking|inconsistent lock state|'
+                   r'possible recursive locking|suspicious RCU usage|'
+                   r'rcu: INFO: .* detected stalls|'
+                   r'sleeping function called from invalid context|'
+                   r'kernel BUG at|Call trace:)')
+TAP = re.compile(r'^(?P<ind>\s*)(?P<res>not ok|ok) \d+ (?:- )?(?P<name>.*?)'
+                 r'(?:\s+#\s*(?P<dir>SKIP|skip|TODO)\b.*)?$')
+SUBTEST = re.compile(r'^(?P<ind>\s*)# Subtest: (?P<name>\S+)')
+PFT_CASE = re.compile(r'^Test: (?P<name>\S+)')
+
+
+def plan_entries(plan, boot, only=None):
+    entries = []
+    with open(plan) as f:
+        for line in f:
+            line = line.rstrip('\n')
+            if not line.strip() or line.startswith('#'):
+                continue
+            name, tmo, boots, cmd = line.split('|', 3)
+            if boots != '*' and boot not in boots.split(','):
+                continue
+            if only and not any(fnmatch.fnmatchcase(name, p) for p in only.split(',')):
+                continue
+            entries.append((name, int(tmo), cmd))
+    return entries
+
+
+def split_log(log):
+    """{entry: (rc or None, [output lines])}, boot finished, splat lines."""
+    blocks, cur, done, splats = {}, None, False, []
+    with open(log, errors='replace') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            if line.startswith('@@RIG BEGIN '):
+                cur = line.split(' ', 2)[2]
+                blocks[cur] = (None, [])
+            elif line.startswith('@@RIG END ') and cur:
+                m = re.search(r'rc=(\d+)', line)
+                blocks[cur] = (int(m.group(1)) if m else 1, blocks[cur][1])
+                cur = None
+            elif line.startswith('@@RIG DONE'):
+                done = True
+            else:
+                if SPLAT.search(line):
+                    splats.append(line.strip())
+                if cur:
+                    blocks[cur][1].append(line)
+    return blocks, done, splats
+
+
+def cases_of(name, rc, lines):
+    """[(case, status, detail)] for one plan entry."""
+    out = []
+    # KTAP (KUnit, nested under "# Subtest: <suite>") or kselftest TAP.
+    suite = None
+    for l in lines:
+        m = SUBTEST.match(l)
+        if m:
+            suite = m.group('name')
+            continue
+        m = TAP.match(l)
+        if not m:
+            continue
+        ind = len(m.group('ind').expandtabs())
+        if ind > 4:
+            continue        # parameters of a parameterised KUnit case
+        if ind == 0 and suite and name.startswith('kunit'):
+            continue        # the suite's own summary line
+        case = '%s/%s%s' % (name, suite + '.' if ind and suite else '', m.group('name').strip())
+        if m.group('dir') and m.group('dir').lower() == 'skip':
+            out.append((case, 'skip', l.strip()))
+        else:
+            out.append((case, 'pass' if m.group('res') == 'ok' else 'fail', l.strip()))
+    if not out:
+        # arm64/page_fault_test: "Test: <name>" opens a case; it passed once the
+        # next one opens, and the last one shares the exit status.
+        names = [m.group('name') for m in map(PFT_CASE.match, lines) if m]
+        for i, n in enumerate(names):
+            last = i == len(names) - 1
+            if not last or rc == 0:
+                out.append(('%s/%s' % (name, n), 'pass', ''))
+            elif rc == KSFT_SKIP:
+                out.append(('%s/%s' % (name, n), 'skip', 'skipped'))
+            else:
+                out.append(('%s/%s' % (name, n), 'fail', failure_line(rc, lines)))
+    if not out or (rc not in (0, KSFT_SKIP) and all(s != 'fail' for _, s, _ in out)):
+        if rc == 0:
+            out.append((name, 'pass', ''))
+        elif rc == KSFT_SKIP:
+            out.append((name, 'skip', skip_line(lines)))
+        else:
+            out.append((name, 'fail', failure_line(rc, lines)))
+    seen, uniq = {}, []
+    for c, s, d in out:
+        seen[c] = seen.get(c, 0) + 1
+        uniq.append((c if seen[c] == 1 else '%s#%d' % (c, seen[c]), s, d))
+    return uniq
+
+
+def failure_line(rc, lines):
+    if rc is None:
+        return 'did not finish (guest died or timed out)'
+    if rc == 137:
+        return 'killed by the per-test timeout'
+    for l in lines:
+        if 'Assertion' in l or 'FAIL' in l or 'error' in l.lower():
+            return 'exit %d: %s' % (rc, l.strip()[:160])
+    return 'exit %d' % rc
+
+
+def skip_line(lines):
+    for l in lines:
+        if 'skip' in l.lower() or 'not supported' in l.lower():
+            return l.strip()[:160]
+    return 'skipped (exit 4)'
+
+
+def cmd_parse(plan, boot, log, out):
+    blocks, done, splats = split_log(log)
+    res = {'boot': boot, 'log': os.path.abspath(log), 'complete': done, 'cases': {}}
+    for name, _, _ in plan_entries(plan, boot, os.environ.get('RIG_TESTS')):
+        if name not in blocks:
+            res['cases'][name] = ['fail', 'not run: the guest stopped before it']
+            continue
+        rc, lines = blocks[name]
+        for case, status, detail in cases_of(name, rc, lines):
+            res['cases'][case] = [status, detail]
+    res['cases']['kernel-log'] = (['fail', 'splat: ' + splats[0][:160]] if splats
+                                  else ['pass', ''])
+    with open(out, 'w') as f:
+        json.dump(res, f, indent=1)
+
+
+def entry_of(case):
+    return case.split('/', 1)[0].split('#', 1)[0]
+
+
+def cmd_failing(files):
+    names = set()
+    for fn in files:
+        with open(fn) as f:
+            for case, (status, _) in json.load(f)['cases'].items():
+                if status == 'fail' and case != 'kernel-log':
+                    names.add(entry_of(case))
+    print(','.join(sorted(names)))
+
+
+def cmd_summary(specs):
+    npass = nfail = nskip = nknown = 0
+    for spec in specs:
+        series, _, base = spec.partition(':')
+        with open(series) as f:
+            s = json.load(f)
+        b = {}
+        if base and os.path.exists(base):
+            with open(base) as f:
+                b = json.load(f)['cases']
+        print('== boot %s (console log: %s)' % (s['boot'], s['log']))
+        for case, (status, detail) in s['cases'].items():
+            if status == 'pass':
+                npass += 1
+                print('  PASS   %s' % case)
+            elif status == 'skip':
+                nskip += 1
+                print('  SKIP   %s: %s' % (case, detail))
+            elif b.get(case, ['none'])[0] == 'fail':
+                nskip += 1
+                nknown += 1
+                print('  KNOWN  %s: %s [fails on the unpatched kernel too: %s]'
+                      % (case, detail, b[case][1]))
+            else:
+                nfail += 1
+                why = {'pass': 'passes on the unpatched kernel',
+                       'skip': 'skipped on the unpatched kernel',
+                       'none': 'no baseline result'}[b.get(case, ['none'])[0]]
+                print('  FAIL   %s: %s [%s]' % (case, detail, why))
+    if nknown:
+        print('(%d of the skipped are known baseline failures: they fail on the '
+              'unpatched kernel as well)' % nknown)
+    line = '%d passed, %d failed' % (npass, nfail)
+    if nskip:
+        line += ', %d skipped' % nskip
+    print(line)
+    return 1 if nfail else 0
+
+
+def main():
+    if len(sys.argv) >= 6 and sys.argv[1] == 'parse':
+        return cmd_parse(*sys.argv[2:6])
+    if len(sys.argv) >= 3 and sys.argv[1] == 'failing':
+        return cmd_failing(sys.argv[2:])
+    if len(sys.argv) >= 3 and sys.argv[1] == 'summary':
+        return cmd_summary(sys.argv[2:])
+    sys.exit(__doc__)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The patch series <-> kernel tree round trip.
+#
+#   series.sh export <tree> <patches-dir>   patches/ := format-patch rig-base..HEAD
+#   series.sh check  <tree> <patches-dir>   patches/ matches the tree; checkpatch --strict
+#   series.sh bisect <tree> <kernel-out>    the kernel builds after every patch
+#
+# The cover letter's text is the tree's branch description (git branch
+# --edit-description in the tree); tree.sh seeds it from patches/ so that it
+# survives a fresh tree.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+verb=${1:?usage}; tree=${2:?usage}; arg=${3:?usage}
+[ -d "$tree/.git" ] || die "no kernel tree at $tree (make tree)"
+cd "$tree"
+n=$(git rev-list --count rig-base..HEAD)
+
+format() {
+	local out=$1
+	rm -rf "$out"; mkdir -p "$out"
+	[ "$n" -gt 0 ] || return 0
+	local desc
+	desc=$(git config branch.rig.description || true)
+	[ -n "$desc" ] || die "the series has no cover letter text: run 'git -C $tree branch --edit-description' (first line: the subject)"
+	git format-patch -q --zero-commit --no-signature --cover-letter \
+		--cover-from-description=subject --thread=shallow \
+		-o "$out" rig-base..HEAD
+}
+
+case $verb in
+export)
+	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
+		die "$tree has uncommitted changes: commit them first"
+	format "$BUILD/export.tmp"
+	mkdir -p "$arg"
+	find "$arg" -maxdepth 1 -name '*.patch' -delete
+	cp "$BUILD"/export.tmp/*.patch "$arg"/ 2>/dev/null || true
+	rm -rf "$BUILD/export.tmp"
+	git patch-id --stable </dev/null >/dev/null
+	for c in $(git rev-list --reverse rig-base..HEAD); do
+		git show "$c" | git patch-id --stable | cut -d' ' -f1
+	done >.git/rig-applied
+	info "exported $n patches to $arg"
+	;;
+check)
+	format "$BUILD/check.tmp"
+	if ! diff -r -q "$arg" "$BUILD/check.tmp" -x '.*' >/dev/null; then
+		diff -r -u "$arg" "$BUILD/check.tmp" -x '.*' | head -40 >&2 || true
+		die "patches/ differs from the commits in $tree (make export, or make tree)"
+	fi
+	bad=0
+	for p in "$BUILD"/check.tmp/*.patch; do
+		[ -e "$p" ] || continue
+		case $p in */0000-cover-letter.patch) continue ;; esac
+		if ! out=$(scripts/checkpatch.pl --strict --no-tree -q --summary-file "$p" 2>&1) || [ -n "$out" ]; then
+			printf '%s\n' "$out" >&2
+			bad=1
+		fi
+	done
+	rm -rf "$BUILD/check.tmp"
+	[ $bad -eq 0 ] || die "checkpatch --strict complains (above)"
+	info "series-check: $n patches, patches/ matches the tree, checkpatch --strict clean"
+	;;
+bisect)
+	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
+		die "$tree has uncommitted changes: commit them first"
+	head=$(git rev-parse HEAD)
+	wt=$BUILD/linux-bisect
+	[ -d "$wt" ] || git worktree add -q --detach "$wt" rig-base
+	for c in $(git rev-list --reverse rig-base..HEAD); do
+		git -C "$wt" checkout -q --detach "$c"
+		info "building after $(git log -1 --format='%h %s' "$c")"
+		"$(dirname "$0")/kernel.sh" "$wt" "$arg" ||
+			die "the kernel does not build after $(git log -1 --format='%h %s' "$c")"
+	done
+	info "bisect-build: the kernel builds after each of the $n patches (up to $head)"
+	;;
+*) die "unknown verb $verb" ;;
+esac
