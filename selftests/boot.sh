@@ -21,7 +21,7 @@ info "boot '$boot' ($append${cpu:+, -cpu max$cpu}), limit ${secs}s, console log:
 timeout -k 10 "$secs" qemu-system-aarch64 \
 	-M virt,virtualization=on,gic-version=3 -cpu "max,pauth-impdef=on$cpu" \
 	-smp 2 -m 4G -accel tcg,thread=multi \
-	-nographic -no-reboot -kernel "$image" -initrd "$cpio" -append "$append" \
+	-nographic -nic none -no-reboot -kernel "$image" -initrd "$cpio" -append "$append" \
 	</dev/null >"$log" 2>&1
 rc=$?
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"

@@ -25,6 +25,7 @@ import re
 import sys
 
 KSFT_SKIP = 4
+NOT_RUN = 'not run'     # never a known baseline failure: the rig or guest broke
 SPLAT = re.compile(r'(WARNING: CPU|BUG:|Kernel panic|Oops|Unable to handle kernel|'
                    r'KASAN:|UBSAN:|possible circular locking|inconsistent lock state|'
                    r'possible recursive locking|suspicious RCU usage|'
@@ -34,7 +35,7 @@ SPLAT = re.compile(r'(WARNING: CPU|BUG:|Kernel panic|Oops|Unable to handle kerne
 TAP = re.compile(r'^(?P<ind>\s*)(?P<res>not ok|ok) \d+ (?:- )?(?P<name>.*?)'
                  r'(?:\s+#\s*(?P<dir>SKIP|skip|TODO)\b.*)?$')
 SUBTEST = re.compile(r'^(?P<ind>\s*)# Subtest: (?P<name>\S+)')
-PFT_CASE = re.compile(r'^Test: (?P<name>\S+)')
+PFT_CASE = re.compile(r'^Test: (?P<name>.+?)\s*$')
 
 
 def plan_entries(plan, boot, only=None):
@@ -127,7 +128,7 @@ def cases_of(name, rc, lines):
 
 def failure_line(rc, lines):
     if rc is None:
-        return 'did not finish (guest died or timed out)'
+        return NOT_RUN + ' to the end (guest died or timed out)'
     if rc == 137:
         return 'killed by the per-test timeout'
     for l in lines:
@@ -148,7 +149,7 @@ def cmd_parse(plan, boot, log, out):
     res = {'boot': boot, 'log': os.path.abspath(log), 'complete': done, 'cases': {}}
     for name, _, _ in plan_entries(plan, boot, os.environ.get('RIG_TESTS')):
         if name not in blocks:
-            res['cases'][name] = ['fail', 'not run: the guest stopped before it']
+            res['cases'][name] = ['fail', NOT_RUN + ': the guest stopped before it']
             continue
         rc, lines = blocks[name]
         for case, status, detail in cases_of(name, rc, lines):
@@ -191,7 +192,7 @@ def cmd_summary(specs):
             elif status == 'skip':
                 nskip += 1
                 print('  SKIP   %s: %s' % (case, detail))
-            elif b.get(case, ['none'])[0] == 'fail':
+            elif b.get(case, ['none'])[0] == 'fail' and not detail.startswith(NOT_RUN):
                 nskip += 1
                 nknown += 1
                 print('  KNOWN  %s: %s [fails on the unpatched kernel too: %s]'
@@ -199,6 +200,7 @@ def cmd_summary(specs):
             else:
                 nfail += 1
                 why = {'pass': 'passes on the unpatched kernel',
+                       'fail': 'the unpatched kernel fails it too, but this run did not finish',
                        'skip': 'skipped on the unpatched kernel',
                        'none': 'no baseline result'}[b.get(case, ['none'])[0]]
                 print('  FAIL   %s: %s [%s]' % (case, detail, why))

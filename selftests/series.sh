@@ -25,8 +25,11 @@ format() {
 	local desc
 	desc=$(git config branch.rig.description || true)
 	[ -n "$desc" ] || die "the series has no cover letter text: run 'git -C $tree branch --edit-description' (first line: the subject)"
+	# Reproducible output: no threading headers (they carry the time) and
+	# the cover letter dated like the last commit.
+	GIT_COMMITTER_DATE=$(git log -1 --format=%cI HEAD) \
 	git format-patch -q --zero-commit --no-signature --cover-letter \
-		--cover-from-description=subject --thread=shallow \
+		--cover-from-description=subject --no-thread \
 		-o "$out" rig-base..HEAD
 }
 
@@ -55,7 +58,7 @@ check)
 	for p in "$BUILD"/check.tmp/*.patch; do
 		[ -e "$p" ] || continue
 		case $p in */0000-cover-letter.patch) continue ;; esac
-		if ! out=$(scripts/checkpatch.pl --strict --no-tree -q --summary-file "$p" 2>&1) || [ -n "$out" ]; then
+		if ! out=$(scripts/checkpatch.pl --strict -q --summary-file "$p" 2>&1) || [ -n "$out" ]; then
 			printf '%s\n' "$out" >&2
 			bad=1
 		fi

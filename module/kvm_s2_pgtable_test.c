@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the arm64 KVM stage-2 page-table code
+ * (arch/arm64/kvm/hyp/pgtable.c).
+ *
+ * Each case builds a real struct kvm_pgtable for a stage-2 MMU of its own,
+ * backed by the mm_ops below, which count table pages in and out and record
+ * the cache maintenance the walker asks for.  Output addresses are never
+ * accessed, so they need not be memory.
+ *
+ * The walker issues real TLB invalidations through kvm_call_hyp().  With VHE
+ * those run in the host against the unused VMID 0; in nVHE they would enter
+ * the hypervisor with an MMU it has not mapped, so the suite only runs on a
+ * VHE host and is skipped elsewhere.
+ */
+
+#include <kunit/test.h>
+#include <linux/kvm_host.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+#include <asm/cpufeature.h>
+#include <asm/kvm_pgtable.h>
+#include <asm/virt.h>
+
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+
+#define S2_TEST_IPA_BITS	40
+#define S2_TEST_BASE		SZ_1G	/* IPA == PA, 1G aligned */
+
+/* Permission and access bits that the tests compare. */
+#define S2_PTE_W		KVM_PTE_LEAF_ATTR_LO_S2_S2AP_W
+#define S2_PTE_R		KVM_PTE_LEAF_ATTR_LO_S2_S2AP_R
+#define S2_PTE_AF		KVM_PTE_LEAF_ATTR_LO_S2_AF
+
+struct s2_test {
+	struct kvm_s2_mmu	mmu;
+	struct kvm_pgtable	pgt;
+	struct kvm_mmu_memory_cache mc;
+	int			pages_in;	/* table pages handed to the walker */
+	int			pages_out;	/* table pages it released */
+	int			unlinked_freed;	/* free_unlinked_table() calls */
+	int			dcache_ops;
+	int			icache_ops;
+};
+
+/* mm_ops callbacks carry no context: the running case's state. */
+static struct s2_test *s2;
+
+static void *s2_zalloc_page(void *arg)
+{
+	struct kvm_mmu_memory_cache *mc = arg;
+	void *page;
+
+	if (mc && mc->nobjs)
+		page = mc->objects[--mc->nobjs];
+	else
+		page = (void *)get_zeroed_page(GFP_KERNEL);
+	if (page)
+		s2->pages_in++;
+	return page;
+}
+
+static void *s2_zalloc_pages_exact(size_t size)
+{
+	return alloc_pages_exact(size, GFP_KERNEL | __GFP_ZERO);
+}
+
+static void s2_free_pages_exact(void *addr, size_t size)
+{
+	free_pages_exact(addr, size);
+}
+
+static void s2_get_page(void *addr)
+{
+	get_page(virt_to_page(addr));
+}
+
+static void s2_put_page(void *addr)
+{
+	struct page *page = virt_to_page(addr);
+
+	if (page_count(page) == 1)
+		s2->pages_out++;
+	put_page(page);
+}
+
+static int s2_page_count(void *addr)
+{
+	return page_count(virt_to_page(addr));
+}
+
+static void *s2_phys_to_virt(phys_addr_t phys)
+{
+	return __va(phys);
+}
+
+static phys_addr_t s2_virt_to_phys(void *addr)
+{
+	return __pa(addr);
+}
+
+static void s2_dcache_clean_inval_poc(void *addr, size_t size)
+{
+	s2->dcache_ops++;
+}
+
+static void s2_icache_inval_pou(void *addr, size_t size)
+{
+	s2->icache_ops++;
+}
+
+static void s2_free_unlinked_table(void *addr, s8 level);
+
+static struct kvm_pgtable_mm_ops s2_mm_ops = {
+	.zalloc_page		= s2_zalloc_page,
+	.zalloc_pages_exact	= s2_zalloc_pages_exact,
+	.free_pages_exact	= s2_free_pages_exact,
+	.free_unlinked_table	= s2_free_unlinked_table,
+	.get_page		= s2_get_page,
+	.put_page		= s2_put_page,
+	.page_count		= s2_page_count,
+	.phys_to_virt		= s2_phys_to_virt,
+	.virt_to_phys		= s2_virt_to_phys,
+	.dcache_clean_inval_poc	= s2_dcache_clean_inval_poc,
+	.icache_inval_pou	= s2_icache_inval_pou,
+};
+
+static void s2_free_unlinked_table(void *addr, s8 level)
+{
+	s2->unlinked_freed++;
+	kvm_pgtable_stage2_free_unlinked(&s2_mm_ops, addr, level);
+}
+
+/* Fill @mc with @nr zeroed pages, as kvm_mmu_topup_memory_cache() would. */
+static void s2_topup(struct kunit *test, struct kvm_mmu_memory_cache *mc, int nr)
+{
+	if (!mc->objects) {
+		mc->capacity = PTRS_PER_PTE + 1;
+		mc->objects = kunit_kcalloc(test, mc->capacity, sizeof(void *), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, mc->objects);
+	}
+	KUNIT_ASSERT_LE(test, nr, mc->capacity);
+	while (mc->nobjs < nr) {
+		void *page = (void *)get_zeroed_page(GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		mc->objects[mc->nobjs++] = page;
+	}
+}
+
+static void s2_drain(struct kvm_mmu_memory_cache *mc)
+{
+	while (mc->nobjs)
+		free_page((unsigned long)mc->objects[--mc->nobjs]);
+}
+
+static int s2_test_init(struct kunit *test)
+{
+	u64 mmfr0, mmfr1;
+	int ret;
+
+	if (!has_vhe())
+		kunit_skip(test, "needs a VHE host (the walker's TLBIs would enter nVHE hyp)");
+
+	s2 = kunit_kzalloc(test, sizeof(*s2), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s2);
+
+	mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
+	mmfr1 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR1_EL1);
+	s2->mmu.vtcr = kvm_get_vtcr(mmfr0, mmfr1, S2_TEST_IPA_BITS);
+	s2->mmu.pgt = &s2->pgt;
+
+	ret = kvm_pgtable_stage2_init(&s2->pgt, &s2->mmu, &s2_mm_ops);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	s2->mmu.pgd_phys = __pa(s2->pgt.pgd);
+
+	/* The split walker draws its tables from the MMU's split cache. */
+	s2_topup(test, &s2->mmu.split_page_cache, 0);
+	s2_topup(test, &s2->mc, 0);
+	return 0;
+}
+
+static void s2_test_exit(struct kunit *test)
+{
+	if (!s2)
+		return;
+	kvm_pgtable_stage2_destroy(&s2->pgt);
+	s2_drain(&s2->mc);
+	s2_drain(&s2->mmu.split_page_cache);
+	s2 = NULL;
+}
+
+static int s2_map(struct kunit *test, u64 addr, u64 size, u64 phys,
+		  enum kvm_pgtable_prot prot)
+{
+	/* At most one table page per level below the PGD, per call. */
+	s2_topup(test, &s2->mc, KVM_PGTABLE_LAST_LEVEL);
+	return kvm_pgtable_stage2_map(&s2->pgt, addr, size, phys, prot, &s2->mc, 0);
+}
+
+static kvm_pte_t s2_leaf(struct kunit *test, u64 addr, s8 *level)
+{
+	kvm_pte_t pte = 0;
+	s8 l = -1;
+
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_get_leaf(&s2->pgt, addr, &pte, &l), 0);
+	if (level)
+		*level = l;
+	return pte;
+}
+
+static u64 s2_pte_oa(kvm_pte_t pte)
+{
+	return pte & KVM_PTE_ADDR_MASK;
+}
+
+/* Everything in a leaf but its output address. */
+static kvm_pte_t s2_pte_attrs(kvm_pte_t pte)
+{
+	return pte & ~KVM_PTE_ADDR_MASK & ~KVM_PTE_TYPE;
+}
+
+static u64 s2_level_size(s8 level)
+{
+	return kvm_granule_size(level);
+}
+
+/* Map and unmap one leaf at levels 3 (page), 2 (2M block) and 1 (1G block). */
+static const s8 s2_leaf_levels[] = { 3, 2, 1 };
+
+static void s2_level_desc(const s8 *level, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "level %d (%llu KiB)", *level,
+		 s2_level_size(*level) / SZ_1K);
+}
+
+KUNIT_ARRAY_PARAM(s2_levels, s2_leaf_levels, s2_level_desc);
+
+static void s2_map_unmap_level(struct kunit *test)
+{
+	const s8 want = *(const s8 *)test->param_value;
+	u64 size = s2_level_size(want);
+	u64 addr = S2_TEST_BASE + 4 * SZ_1G;
+	u64 phys = S2_TEST_BASE + 8 * SZ_1G;
+	kvm_pte_t pte;
+	s8 level;
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, addr, size, phys, KVM_PGTABLE_PROT_RW), 0);
+
+	pte = s2_leaf(test, addr + size - PAGE_SIZE, &level);
+	KUNIT_EXPECT_EQ(test, level, want);
+	KUNIT_EXPECT_TRUE(test, kvm_pte_valid(pte));
+	KUNIT_EXPECT_EQ(test, s2_pte_oa(pte), phys);
+	KUNIT_EXPECT_EQ(test, pte & (S2_PTE_R | S2_PTE_W | S2_PTE_AF),
+			S2_PTE_R | S2_PTE_W | S2_PTE_AF);
+	KUNIT_EXPECT_EQ(test, !!(pte & KVM_PTE_TYPE), want == KVM_PGTABLE_LAST_LEVEL);
+	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_pte_prot(pte), KVM_PGTABLE_PROT_RW);
+
+	/* Neighbours stay unmapped. */
+	KUNIT_EXPECT_FALSE(test, kvm_pte_valid(s2_leaf(test, addr - PAGE_SIZE, NULL)));
+	KUNIT_EXPECT_FALSE(test, kvm_pte_valid(s2_leaf(test, addr + size, NULL)));
+
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_unmap(&s2->pgt, addr, size), 0);
+	pte = s2_leaf(test, addr, &level);
+	KUNIT_EXPECT_FALSE(test, kvm_pte_valid(pte));
+
+	/* Every table page taken for the mapping went back. */
+	KUNIT_EXPECT_EQ(test, s2->pages_in, s2->pages_out);
+}
+
+static int s2_pgd_page_count(void)
+{
+	return page_count(virt_to_page(s2->pgt.pgd));
+}
+
+static void s2_refcount_after_unmap(struct kunit *test)
+{
+	u64 base = S2_TEST_BASE;
+	int pgd_count = s2_pgd_page_count();
+	int i;
+
+	/* Pages, 2M blocks and a 1G block, spread over several tables. */
+	for (i = 0; i < 64; i++)
+		KUNIT_ASSERT_EQ(test, s2_map(test, base + i * 3 * PAGE_SIZE, PAGE_SIZE,
+					     base + i * PAGE_SIZE, KVM_PGTABLE_PROT_RW), 0);
+	for (i = 1; i < 8; i++)
+		KUNIT_ASSERT_EQ(test, s2_map(test, base + i * SZ_2M * 5, SZ_2M,
+					     base + i * SZ_2M, KVM_PGTABLE_PROT_R), 0);
+	KUNIT_ASSERT_EQ(test, s2_map(test, base + 2 * SZ_1G, SZ_1G, base,
+				     KVM_PGTABLE_PROT_RWX), 0);
+
+	KUNIT_EXPECT_GT(test, s2->pages_in, 2);
+	KUNIT_EXPECT_GT(test, s2_pgd_page_count(), pgd_count);
+
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_unmap(&s2->pgt, base, 3 * SZ_1G), 0);
+	KUNIT_EXPECT_EQ(test, s2->pages_in, s2->pages_out);
+	KUNIT_EXPECT_EQ(test, s2_pgd_page_count(), pgd_count);
+}
+
+static void s2_wrprotect_relax_perms(struct kunit *test)
+{
+	u64 addr = S2_TEST_BASE;
+	kvm_pte_t pte;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, addr, 8 * PAGE_SIZE, addr, KVM_PGTABLE_PROT_RW), 0);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrprotect(&s2->pgt, addr, 8 * PAGE_SIZE), 0);
+	for (i = 0; i < 8; i++) {
+		pte = s2_leaf(test, addr + i * PAGE_SIZE, NULL);
+		KUNIT_EXPECT_TRUE(test, kvm_pte_valid(pte));
+		KUNIT_EXPECT_EQ(test, pte & (S2_PTE_R | S2_PTE_W), S2_PTE_R);
+	}
+
+	/* A write fault on page 3 relaxes just that page. */
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_relax_perms(&s2->pgt, addr + 3 * PAGE_SIZE,
+							     KVM_PGTABLE_PROT_W, 0), 0);
+	for (i = 0; i < 8; i++) {
+		pte = s2_leaf(test, addr + i * PAGE_SIZE, NULL);
+		KUNIT_EXPECT_EQ(test, !!(pte & S2_PTE_W), i == 3);
+		KUNIT_EXPECT_EQ(test, s2_pte_oa(pte), addr + i * PAGE_SIZE);
+	}
+
+	/* relax_perms only adds permissions: asking for R changes nothing. */
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_relax_perms(&s2->pgt, addr + 3 * PAGE_SIZE,
+							     KVM_PGTABLE_PROT_R, 0), 0);
+	KUNIT_EXPECT_TRUE(test, s2_leaf(test, addr + 3 * PAGE_SIZE, NULL) & S2_PTE_W);
+}
+
+static void s2_young(struct kunit *test)
+{
+	u64 addr = S2_TEST_BASE;
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, addr, 4 * PAGE_SIZE, addr, KVM_PGTABLE_PROT_RW), 0);
+	KUNIT_EXPECT_TRUE(test, s2_leaf(test, addr, NULL) & S2_PTE_AF);
+
+	/* Test without clearing, then test-and-clear, then nothing is young. */
+	KUNIT_EXPECT_TRUE(test, kvm_pgtable_stage2_test_clear_young(&s2->pgt, addr,
+								    4 * PAGE_SIZE, false));
+	KUNIT_EXPECT_TRUE(test, s2_leaf(test, addr, NULL) & S2_PTE_AF);
+	KUNIT_EXPECT_TRUE(test, kvm_pgtable_stage2_test_clear_young(&s2->pgt, addr,
+								    4 * PAGE_SIZE, true));
+	KUNIT_EXPECT_FALSE(test, s2_leaf(test, addr + 2 * PAGE_SIZE, NULL) & S2_PTE_AF);
+	KUNIT_EXPECT_FALSE(test, kvm_pgtable_stage2_test_clear_young(&s2->pgt, addr,
+								     4 * PAGE_SIZE, true));
+
+	/* mkyoung marks exactly one page young again, and keeps it valid. */
+	kvm_pgtable_stage2_mkyoung(&s2->pgt, addr + PAGE_SIZE, 0);
+	KUNIT_EXPECT_TRUE(test, s2_leaf(test, addr + PAGE_SIZE, NULL) & S2_PTE_AF);
+	KUNIT_EXPECT_TRUE(test, kvm_pte_valid(s2_leaf(test, addr + PAGE_SIZE, NULL)));
+	KUNIT_EXPECT_FALSE(test, s2_leaf(test, addr, NULL) & S2_PTE_AF);
+	KUNIT_EXPECT_TRUE(test, kvm_pgtable_stage2_test_clear_young(&s2->pgt, addr,
+								    4 * PAGE_SIZE, false));
+}
+
+/* Eager split of a 2M block: 512 pages, same output addresses and attributes. */
+static void s2_split_block(struct kunit *test)
+{
+	u64 addr = S2_TEST_BASE + SZ_2M, phys = S2_TEST_BASE + 64 * SZ_2M;
+	kvm_pte_t block, pte;
+	s8 level;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_2M, phys, KVM_PGTABLE_PROT_RWX), 0);
+	block = s2_leaf(test, addr, &level);
+	KUNIT_ASSERT_EQ(test, level, 2);
+
+	s2_topup(test, &s2->mmu.split_page_cache, 1);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, addr, SZ_2M,
+						       &s2->mmu.split_page_cache), 0);
+	KUNIT_EXPECT_EQ(test, s2->mmu.split_page_cache.nobjs, 0);
+
+	for (i = 0; i < PTRS_PER_PTE; i++) {
+		pte = s2_leaf(test, addr + i * PAGE_SIZE, &level);
+		KUNIT_ASSERT_EQ(test, level, KVM_PGTABLE_LAST_LEVEL);
+		KUNIT_ASSERT_TRUE(test, kvm_pte_valid(pte));
+		KUNIT_EXPECT_EQ(test, s2_pte_oa(pte), phys + i * PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, s2_pte_attrs(pte), s2_pte_attrs(block));
+	}
+
+	/* Splitting again finds no block and takes no page. */
+	s2_topup(test, &s2->mmu.split_page_cache, 1);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, addr, SZ_2M,
+						       &s2->mmu.split_page_cache), 0);
+	KUNIT_EXPECT_EQ(test, s2->mmu.split_page_cache.nobjs, 1);
+}
+
+/* A 1G block splits into 2M tables of pages when the cache allows it. */
+static void s2_split_1g_block(struct kunit *test)
+{
+	u64 addr = 2 * SZ_1G, phys = 5 * SZ_1G;
+	kvm_pte_t block, pte;
+	u64 off;
+	s8 level;
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_1G, phys, KVM_PGTABLE_PROT_R), 0);
+	block = s2_leaf(test, addr, &level);
+	KUNIT_ASSERT_EQ(test, level, 1);
+
+	s2_topup(test, &s2->mmu.split_page_cache, PTRS_PER_PTE + 1);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, addr, SZ_1G,
+						       &s2->mmu.split_page_cache), 0);
+	for (off = 0; off < SZ_1G; off += SZ_2M + PAGE_SIZE) {
+		pte = s2_leaf(test, addr + off, &level);
+		KUNIT_ASSERT_EQ(test, level, KVM_PGTABLE_LAST_LEVEL);
+		KUNIT_EXPECT_EQ(test, s2_pte_oa(pte), phys + off);
+		KUNIT_EXPECT_EQ(test, s2_pte_attrs(pte), s2_pte_attrs(block));
+	}
+}
+
+/* Mapping a block over a table of pages replaces the table: a collapse. */
+static void s2_collapse_table(struct kunit *test)
+{
+	u64 addr = S2_TEST_BASE + 4 * SZ_2M, phys = S2_TEST_BASE + 32 * SZ_2M;
+	kvm_pte_t pte;
+	s8 level;
+	int i, tables;
+
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		KUNIT_ASSERT_EQ(test, s2_map(test, addr + i * PAGE_SIZE, PAGE_SIZE,
+					     phys + i * PAGE_SIZE, KVM_PGTABLE_PROT_RW), 0);
+	s2_leaf(test, addr, &level);
+	KUNIT_ASSERT_EQ(test, level, KVM_PGTABLE_LAST_LEVEL);
+	tables = s2->pages_in - s2->pages_out;
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_2M, phys, KVM_PGTABLE_PROT_RW), 0);
+	pte = s2_leaf(test, addr + SZ_1M, &level);
+	KUNIT_EXPECT_EQ(test, level, 2);
+	KUNIT_EXPECT_EQ(test, s2_pte_oa(pte), phys);
+	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_pte_prot(pte), KVM_PGTABLE_PROT_RW);
+
+	/* The page table went through free_unlinked_table() and was freed. */
+	KUNIT_EXPECT_EQ(test, s2->unlinked_freed, 1);
+	KUNIT_EXPECT_EQ(test, s2->pages_in - s2->pages_out, tables - 1);
+}
+
+struct s2_range_walk {
+	u64	start, end;
+	int	leaves, valid, outside;
+};
+
+static int s2_range_visitor(const struct kvm_pgtable_visit_ctx *ctx,
+			    enum kvm_pgtable_walk_flags visit)
+{
+	struct s2_range_walk *w = ctx->arg;
+
+	w->leaves++;
+	if (kvm_pte_valid(ctx->old))
+		w->valid++;
+	if (ctx->addr + kvm_granule_size(ctx->level) <= w->start || ctx->addr >= w->end)
+		w->outside++;
+	return 0;
+}
+
+/* The walker visits the range asked for and changes nothing outside it. */
+static void s2_walk_range(struct kunit *test)
+{
+	u64 addr = S2_TEST_BASE + SZ_2M - 16 * PAGE_SIZE;	/* straddles two tables */
+	const int nr = 48, first = 5, count = 27;
+	struct s2_range_walk w = {
+		.start	= addr + first * PAGE_SIZE,
+		.end	= addr + (first + count) * PAGE_SIZE,
+	};
+	struct kvm_pgtable_walker walker = {
+		.cb	= s2_range_visitor,
+		.flags	= KVM_PGTABLE_WALK_LEAF,
+		.arg	= &w,
+	};
+	kvm_pte_t pte;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, addr, nr * PAGE_SIZE, addr, KVM_PGTABLE_PROT_RW), 0);
+
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_walk(&s2->pgt, w.start, w.end - w.start, &walker), 0);
+	KUNIT_EXPECT_EQ(test, w.leaves, count);
+	KUNIT_EXPECT_EQ(test, w.valid, count);
+	KUNIT_EXPECT_EQ(test, w.outside, 0);
+
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrprotect(&s2->pgt, w.start, w.end - w.start), 0);
+	for (i = 0; i < nr; i++) {
+		bool inside = i >= first && i < first + count;
+
+		pte = s2_leaf(test, addr + i * PAGE_SIZE, NULL);
+		KUNIT_EXPECT_TRUE(test, kvm_pte_valid(pte));
+		KUNIT_EXPECT_EQ_MSG(test, !!(pte & S2_PTE_W), !inside, "page %d", i);
+	}
+
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_unmap(&s2->pgt, w.start, w.end - w.start), 0);
+	for (i = 0; i < nr; i++) {
+		bool inside = i >= first && i < first + count;
+
+		pte = s2_leaf(test, addr + i * PAGE_SIZE, NULL);
+		KUNIT_EXPECT_EQ_MSG(test, kvm_pte_valid(pte), !inside, "page %d", i);
+	}
+}
+
+static struct kunit_case s2_pgtable_cases[] = {
+	KUNIT_CASE_PARAM(s2_map_unmap_level, s2_levels_gen_params),
+	KUNIT_CASE(s2_refcount_after_unmap),
+	KUNIT_CASE(s2_wrprotect_relax_perms),
+	KUNIT_CASE(s2_young),
+	KUNIT_CASE(s2_split_block),
+	KUNIT_CASE(s2_split_1g_block),
+	KUNIT_CASE(s2_collapse_table),
+	KUNIT_CASE(s2_walk_range),
+	{}
+};
+
+static struct kunit_suite s2_pgtable_suite = {
+	.name		= "kvm_arm64_s2_pgtable",
+	.init		= s2_test_init,
+	.exit		= s2_test_exit,
+	.test_cases	= s2_pgtable_cases,
+};
+
+kunit_test_suite(s2_pgtable_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the arm64 KVM stage-2 page-table walker");
+MODULE_LICENSE("GPL");
