@@ -8,17 +8,22 @@
 #
 # Variables: KSRC=/path/to/linux (your own 7.3 tree instead of Debian's
 # linux-source-7.3), JOBS=, DEBUG=1 (debug kernel), T=name[,pattern] (run
-# only these entries of selftests/plan), BOOTS="vhe nvhe ...", BUILD=dir.
+# only these entries of selftests/plan), KUNIT_FILTER=suite.case glob,
+# BOOTS="vhe nvhe ...", BUILD=dir.
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
 BUILD ?= $(TOP)/build
+override BUILD := $(abspath $(BUILD))
+ARCH := arm64
+CROSS_COMPILE ?= aarch64-linux-gnu-
 KSRC ?=
 JOBS ?= $(shell nproc)
 DEBUG ?= 0
 T ?=
+KUNIT_FILTER ?=
 BOOTS ?= vhe nvhe
-export BUILD KSRC JOBS DEBUG BOOTS
+export BUILD KSRC JOBS DEBUG BOOTS ARCH CROSS_COMPILE KUNIT_FILTER
 export RIG_TESTS := $(T)
 
 S := $(TOP)/selftests
@@ -43,6 +48,7 @@ deps:
 	@$(S)/deps.sh
 
 tree: deps
+	@$(S)/fetch-source.sh $(BUILD)/dl busybox
 	@$(S)/tree.sh $(TREE) $(TOP)/patches $(BUILD)/dl
 
 kernel: tree
@@ -58,6 +64,9 @@ module: kernel
 		$(MAKE) -s -C $(TREE) O=$(KOUT) M=$(TOP)/module MO=$(MOUT) modules \
 			>$(MOUT)/build.log 2>&1 || \
 		{ cat $(MOUT)/build.log; echo "[rig] error: module/ does not build; see $(MOUT)/build.log"; exit 1; }; \
+		if grep -v 'compiler differs' $(MOUT)/build.log | grep -q 'warning:'; then \
+			grep 'warning:' $(MOUT)/build.log; \
+			echo "[rig] error: module/ builds with warnings"; exit 1; fi; \
 	fi
 
 main: selftests
@@ -84,8 +93,8 @@ clean:
 
 # Also the trees and downloads.  Refuses while the tree holds unexported work.
 distclean:
-	@if [ -d $(TREE)/.git ] && ! $(S)/series.sh check $(TREE) $(TOP)/patches >/dev/null 2>&1 && \
-	   [ "$(FORCE)" != 1 ]; then \
-		echo "[rig] error: $(TREE) differs from patches/ (make export first, or FORCE=1)"; exit 1; fi
+	@if [ -d $(TREE)/.git ] && [ "$(FORCE)" != 1 ]; then \
+		$(S)/series.sh synced $(TREE) $(TOP)/patches || \
+		{ echo "[rig] error: not removing $(BUILD): make export first, or FORCE=1"; exit 1; }; fi
 	-git -C $(TREE) worktree prune 2>/dev/null
 	rm -rf $(BUILD)

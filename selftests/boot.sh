@@ -5,7 +5,8 @@
 # runs KVM) with a hard time limit.  The console goes to <log>, which is kept.
 #
 # Usage: boot.sh <Image> <initramfs> <boot-name> <log> <seconds> [cmdline] [cpu-suffix]
-# Environment: RIG_TESTS narrows the plan (rig.tests=).
+# Environment: RIG_TESTS narrows the plan (rig.tests=), KUNIT_FILTER the KUnit
+# cases (kunit.filter_glob=).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,6 +15,7 @@ extra=${6:-}; cpu=${7:-}
 
 append="console=ttyAMA0 loglevel=5 panic=-1 rig.boot=$boot $extra"
 [ -n "${RIG_TESTS:-}" ] && append+=" rig.tests=$RIG_TESTS"
+[ -n "${KUNIT_FILTER:-}" ] && append+=" kunit.filter_glob=$KUNIT_FILTER"
 
 mkdir -p "$(dirname "$log")"
 start=$(date +%s)

@@ -8,8 +8,7 @@
 # Each boot (BOOTS, default "vhe nvhe") runs the plan in its own guest.
 # A failed case is compared with the unpatched kernel: the rig builds the
 # base commit (once, cached under build/) and reruns just the failing plan
-# entries on it.  When the series is empty the patched kernel is the base and
-# its own results are the baseline.
+# entries on it.
 #
 # Environment: BOOTS, RIG_TESTS (a comma-separated list of plan entry names or
 # patterns), DEBUG, BUILD.
@@ -59,36 +58,34 @@ rm -f "$rdir"/*.json
 for b in $BOOTS; do boot_cmdline "$b" >/dev/null; done
 command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing (make deps)"
 
+bbdeb=$(ls "$dl"/busybox-static_*_arm64.deb 2>/dev/null | head -1)
+[ -n "$bbdeb" ] || die "no busybox-static arm64 package in $dl (make tree fetches it)"
 cpio=$rdir/initramfs.cpio
-"$here/initramfs.sh" "$kout" "$sout" "$mout" "$plan" "$(ls "$dl"/busybox-static_*_arm64.deb)" "$cpio"
+"$here/initramfs.sh" "$kout" "$sout" "$mout" "$plan" "$bbdeb" "$cpio"
 booted=0
 run_boots series "$kout" "$cpio" || booted=1
 
-# The baseline, only for what failed.
+# The baseline, only for what failed (the KUnit module needs the series).
 failing=$(python3 "$here/results.py" failing "$rdir"/series-*.json)
 if [ -n "$failing" ]; then
-	if [ "$(git -C "$tree" rev-parse HEAD^{tree})" = "$(git -C "$tree" rev-parse rig-base^{tree})" ] &&
-	   [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
-		info "the series is empty: the patched kernel is the baseline"
-		for b in $BOOTS; do cp "$rdir/series-$b.json" "$rdir/base-$b.json"; done
-	else
-		info "failing entries ($failing): rerunning them on the unpatched kernel"
-		base=$BUILD/linux-base
-		if [ ! -d "$base" ]; then
-			git -C "$tree" worktree add -q --detach "$base" rig-base
-		fi
-		git -C "$base" checkout -q --detach rig-base
-		bout=$BUILD/out/base$sfx; bst=$BUILD/selftests/base
-		"$here/kernel.sh" "$base" "$bout"
-		"$here/kselftests.sh" "$base" "$bout" "$bst"
-		"$here/initramfs.sh" "$bout" "$bst" - "$plan" "$(ls "$dl"/busybox-static_*_arm64.deb)" "$rdir/initramfs-base.cpio"
+	info "failing entries ($failing): rerunning them on the unpatched kernel"
+	base=$BUILD/linux-base
+	bout=$BUILD/out/base$sfx; bst=$BUILD/selftests/base
+	if { [ -d "$base" ] || git -C "$tree" worktree add -q --detach "$base" rig-base; } &&
+	   git -C "$base" checkout -q --detach rig-base &&
+	   "$here/kernel.sh" "$base" "$bout" &&
+	   "$here/kselftests.sh" "$base" "$bout" "$bst" &&
+	   "$here/initramfs.sh" "$bout" "$bst" - "$plan" "$bbdeb" "$rdir/initramfs-base.cpio"; then
 		RIG_TESTS=$failing run_boots base "$bout" "$rdir/initramfs-base.cpio" || true
+	else
+		info "the unpatched kernel could not be built or packed: no baseline, every failure counts"
 	fi
 fi
 
 args=()
 for b in $BOOTS; do args+=("$rdir/series-$b.json:$rdir/base-$b.json"); done
-python3 "$here/results.py" summary "${args[@]}" | tee "$rdir/summary.txt"
-rc=${PIPESTATUS[0]}
+rc=0
+python3 "$here/results.py" summary "${args[@]}" >"$rdir/summary.txt" || rc=$?
+cat "$rdir/summary.txt"
 [ $booted -eq 0 ] || { info "a boot did not complete (see above): failing"; rc=1; }
 exit $rc

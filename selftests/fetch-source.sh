@@ -1,25 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Download the pinned linux-source-7.3 package and Debian's arm64
+# Download the pinned linux-source-7.3 package and/or Debian's arm64
 # busybox-static with a private apt configuration.  The archive URI is read
 # from the system's own apt sources; the system's apt state is not touched.
 #
-# Usage: fetch-source.sh <dl-dir>
+# Usage: fetch-source.sh <dl-dir> linux|busybox...
+# Prints nothing but errors and progress; the files land in <dl-dir>.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-dl=${1:?usage: fetch-source.sh <dl-dir>}
+dl=${1:?usage: fetch-source.sh <dl-dir> linux|busybox...}; shift
 mkdir -p "$dl"; dl=$(cd "$dl" && pwd)
 
-have_debs() {
-	compgen -G "$dl/${BASE_PKG}_*.deb" >/dev/null &&
-	compgen -G "$dl/busybox-static_*_arm64.deb" >/dev/null
-}
-if have_debs; then
-	info "using cached $(basename "$dl"/${BASE_PKG}_*.deb)"
-	exit 0
-fi
+linux_deb=$dl/${BASE_PKG}_${BASE_VER}_all.deb
+want=()
+for what in "$@"; do
+	case $what in
+	linux) [ -f "$linux_deb" ] || want+=("$BASE_PKG=$BASE_VER") ;;
+	busybox) compgen -G "$dl/busybox-static_*_arm64.deb" >/dev/null || want+=(busybox-static:arm64) ;;
+	*) die "fetch-source.sh: unknown package set '$what'" ;;
+	esac
+done
+[ ${#want[@]} -gt 0 ] || exit 0
 
 # The first deb URI the system is configured with (deb822 or one-line form).
 uri=
@@ -58,13 +61,18 @@ apt-get "${opts[@]}" -q update >"$apt/update.log" 2>&1 ||
 	die "apt-get update failed; see $apt/update.log"
 
 avail=$(apt-cache "${opts[@]}" madison "$BASE_PKG" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u)
-if ! grep -qxF "$BASE_VER" <<<"$avail"; then
+if [[ " ${want[*]} " == *" $BASE_PKG="* ]] && ! grep -qxF "$BASE_VER" <<<"$avail"; then
 	die "$BASE_PKG $BASE_VER is no longer in $BASE_SUITE (available: ${avail:-none}).
        Update BASE_VER in selftests/lib.sh, or build against your own tree with KSRC=/path/to/linux"
 fi
 
-info "downloading $BASE_PKG $BASE_VER and busybox-static:arm64"
-(cd "$dl" && apt-get "${opts[@]}" -q download "$BASE_PKG=$BASE_VER" busybox-static:arm64) \
-	>"$apt/download.log" 2>&1 || die "apt-get download failed; see $apt/download.log"
-have_debs || die "download finished but the .deb files are missing in $dl"
-info "fetched $BASE_PKG $BASE_VER"
+info "downloading ${want[*]}"
+(cd "$dl" && apt-get "${opts[@]}" -q download "${want[@]}") \
+	>"$apt/download.log" 2>&1 || die "apt-get download of ${want[*]} failed; see $apt/download.log"
+for what in "$@"; do
+	case $what in
+	linux) [ -f "$linux_deb" ] || die "download finished but $linux_deb is missing" ;;
+	busybox) compgen -G "$dl/busybox-static_*_arm64.deb" >/dev/null ||
+		die "download finished but no busybox-static_*_arm64.deb in $dl" ;;
+	esac
+done

@@ -32,7 +32,12 @@ fi
 # Skip the build when neither the tree nor the configuration changed.
 tree_id() {
 	if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
-		{ git -C "$src" rev-parse HEAD; git -C "$src" diff HEAD; echo "$want"; } | sha256sum | cut -d' ' -f1
+		{
+			git -C "$src" rev-parse HEAD
+			git -C "$src" diff HEAD
+			git -C "$src" ls-files -o --exclude-standard -z | (cd "$src" && xargs -0r sha256sum)
+			echo "$want"
+		} | sha256sum | cut -d' ' -f1
 	else
 		echo "not-git-$RANDOM$RANDOM"
 	fi

@@ -4,6 +4,10 @@
 
   perf_table.py <log> [<csv>]
 
+Every entry the guest started must have finished with exit status 0 and
+printed its figures; otherwise the table is still printed and the exit status
+is 1.
+
 One column per plan entry that ran dirty_log_perf_test; one row per phase
 (seconds; the per-iteration phases are the mean over iterations 2..N, the
 first iteration populates the dirty bitmap and is shown on its own).
@@ -33,20 +37,23 @@ def parse(log):
                 runs[cur] = {p: [] for p, _ in PHASES}
                 runs[cur]['_rc'] = None
             elif line.startswith('@@RIG END ') and cur:
-                runs[cur]['_rc'] = line.split('rc=')[-1]
+                m = re.search(r'rc=(\d+)', line)
+                runs[cur]['_rc'] = m.group(1) if m else '?'
                 cur = None
             elif cur:
                 for p, rx in PHASES:
                     m = re.search(rx, line)
                     if m:
                         runs[cur][p].append(float(m.group(1)))
-    return {k: v for k, v in runs.items() if v['populate']}
+    return runs
 
 
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     runs = parse(sys.argv[1])
+    bad = [n for n, r in runs.items() if not r['populate'] or r['_rc'] != '0']
+    runs = {n: r for n, r in runs.items() if r['populate']}
     if not runs:
         print('no dirty_log_perf_test figures in %s' % sys.argv[1])
         return 1
@@ -69,7 +76,9 @@ def main():
             f.write('phase,' + ','.join(names) + '\n')
             for p, vals in rows:
                 f.write(p + ',' + ','.join('' if v is None else '%.9f' % v for v in vals) + '\n')
-    return 0 if all(runs[n]['_rc'] == '0' for n in names) else 1
+    for n in bad:
+        print('%s: failed or printed no figures; see %s' % (n, sys.argv[1]))
+    return 1 if bad else 0
 
 
 if __name__ == '__main__':

@@ -26,14 +26,15 @@ import sys
 
 KSFT_SKIP = 4
 NOT_RUN = 'not run'     # never a known baseline failure: the rig or guest broke
+NOT_FOUND = 127         # the guest's init: no such binary or module
 SPLAT = re.compile(r'(WARNING: CPU|BUG:|Kernel panic|Oops|Unable to handle kernel|'
                    r'KASAN:|UBSAN:|possible circular locking|inconsistent lock state|'
                    r'possible recursive locking|suspicious RCU usage|'
                    r'rcu: INFO: .* detected stalls|'
                    r'sleeping function called from invalid context|'
                    r'kernel BUG at|Call trace:)')
-TAP = re.compile(r'^(?P<ind>\s*)(?P<res>not ok|ok) \d+ (?:- )?(?P<name>.*?)'
-                 r'(?:\s+#\s*(?P<dir>SKIP|skip|TODO)\b.*)?$')
+TAP = re.compile(r'^(?P<ind>\s*)(?P<res>not ok|ok) (?P<num>\d+)\s*(?:- )?(?P<name>[^#]*?)'
+                 r'\s*(?:#\s*(?P<dir>SKIP|skip|TODO)\b.*)?$')
 SUBTEST = re.compile(r'^(?P<ind>\s*)# Subtest: (?P<name>\S+)')
 PFT_CASE = re.compile(r'^Test: (?P<name>.+?)\s*$')
 
@@ -85,7 +86,8 @@ def cases_of(name, rc, lines):
     for l in lines:
         m = SUBTEST.match(l)
         if m:
-            suite = m.group('name')
+            if len(m.group('ind').expandtabs()) <= 4:
+                suite = m.group('name')
             continue
         m = TAP.match(l)
         if not m:
@@ -95,23 +97,36 @@ def cases_of(name, rc, lines):
             continue        # parameters of a parameterised KUnit case
         if ind == 0 and suite and name.startswith('kunit'):
             continue        # the suite's own summary line
-        case = '%s/%s%s' % (name, suite + '.' if ind and suite else '', m.group('name').strip())
+        case = '%s/%s%s' % (name, suite + '.' if ind and suite else '',
+                            m.group('name').strip() or '#' + m.group('num'))
         if m.group('dir') and m.group('dir').lower() == 'skip':
             out.append((case, 'skip', l.strip()))
         else:
             out.append((case, 'pass' if m.group('res') == 'ok' else 'fail', l.strip()))
-    if not out:
-        # arm64/page_fault_test: "Test: <name>" opens a case; it passed once the
-        # next one opens, and the last one shares the exit status.
-        names = [m.group('name') for m in map(PFT_CASE.match, lines) if m]
-        for i, n in enumerate(names):
-            last = i == len(names) - 1
-            if not last or rc == 0:
+    if not out and not name.startswith('kunit'):
+        # arm64/page_fault_test: "Test: <name>" opens a case, "Skipped." marks
+        # it skipped; it passed once the next case opens (its event counts are
+        # checked after "Done."), and the last one shares the exit status.
+        cases = []
+        for l in lines:
+            m = PFT_CASE.match(l)
+            if m:
+                cases.append([m.group('name'), False])
+            elif l.strip() == 'Skipped.' and cases:
+                cases[-1][1] = True
+        for i, (n, skipped) in enumerate(cases):
+            last = i == len(cases) - 1
+            if skipped:
+                out.append(('%s/%s' % (name, n), 'skip', 'skipped by the test'))
+            elif not last or rc == 0:
                 out.append(('%s/%s' % (name, n), 'pass', ''))
             elif rc == KSFT_SKIP:
                 out.append(('%s/%s' % (name, n), 'skip', 'skipped'))
             else:
                 out.append(('%s/%s' % (name, n), 'fail', failure_line(rc, lines)))
+    if not out and name.startswith('kunit') and rc is not None:
+        # A KUnit entry must report its cases; no KTAP means it never ran.
+        out.append((name, 'fail', NOT_RUN + ': no KTAP results (%s)' % failure_line(rc, lines)))
     if not out or (rc not in (0, KSFT_SKIP) and all(s != 'fail' for _, s, _ in out)):
         if rc == 0:
             out.append((name, 'pass', ''))
@@ -130,7 +145,9 @@ def failure_line(rc, lines):
     if rc is None:
         return NOT_RUN + ' to the end (guest died or timed out)'
     if rc == 137:
-        return 'killed by the per-test timeout'
+        return 'killed (SIGKILL: the per-test timeout, or the OOM killer)'
+    if rc == NOT_FOUND:
+        return NOT_RUN + ': binary or module missing'
     for l in lines:
         if 'Assertion' in l or 'FAIL' in l or 'error' in l.lower():
             return 'exit %d: %s' % (rc, l.strip()[:160])
@@ -169,7 +186,8 @@ def cmd_failing(files):
     for fn in files:
         with open(fn) as f:
             for case, (status, _) in json.load(f)['cases'].items():
-                if status == 'fail' and case != 'kernel-log':
+                if (status == 'fail' and case != 'kernel-log' and
+                        not case.startswith('kunit')):
                     names.add(entry_of(case))
     print(','.join(sorted(names)))
 
@@ -192,7 +210,9 @@ def cmd_summary(specs):
             elif status == 'skip':
                 nskip += 1
                 print('  SKIP   %s: %s' % (case, detail))
-            elif b.get(case, ['none'])[0] == 'fail' and not detail.startswith(NOT_RUN):
+            elif (case != 'kernel-log' and not detail.startswith(NOT_RUN) and
+                  b.get(case, ['none'])[0] == 'fail' and
+                  not b[case][1].startswith(NOT_RUN)):
                 nskip += 1
                 nknown += 1
                 print('  KNOWN  %s: %s [fails on the unpatched kernel too: %s]'
@@ -200,7 +220,7 @@ def cmd_summary(specs):
             else:
                 nfail += 1
                 why = {'pass': 'passes on the unpatched kernel',
-                       'fail': 'the unpatched kernel fails it too, but this run did not finish',
+                       'fail': 'not comparable with the unpatched kernel',
                        'skip': 'skipped on the unpatched kernel',
                        'none': 'no baseline result'}[b.get(case, ['none'])[0]]
                 print('  FAIL   %s: %s [%s]' % (case, detail, why))

@@ -6,6 +6,7 @@
 #   series.sh export <tree> <patches-dir>   patches/ := format-patch rig-base..HEAD
 #   series.sh check  <tree> <patches-dir>   patches/ matches the tree; checkpatch --strict
 #   series.sh bisect <tree> <kernel-out>    the kernel builds after every patch
+#   series.sh synced <tree> <patches-dir>   the tree holds nothing patches/ lacks
 #
 # The cover letter's text is the tree's branch description (git branch
 # --edit-description in the tree); tree.sh seeds it from patches/ so that it
@@ -40,13 +41,21 @@ export)
 	format "$BUILD/export.tmp"
 	mkdir -p "$arg"
 	find "$arg" -maxdepth 1 -name '*.patch' -delete
-	cp "$BUILD"/export.tmp/*.patch "$arg"/ 2>/dev/null || true
+	if [ "$n" -gt 0 ]; then
+		cp "$BUILD"/export.tmp/*.patch "$arg"/ || die "cannot copy the series to $arg"
+	fi
 	rm -rf "$BUILD/export.tmp"
-	git patch-id --stable </dev/null >/dev/null
-	for c in $(git rev-list --reverse rig-base..HEAD); do
-		git show "$c" | git patch-id --stable | cut -d' ' -f1
-	done >.git/rig-applied
+	# The tree and patches/ agree again (see tree.sh).
+	echo "$(git rev-parse HEAD) $(cat /dev/null "$arg"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1)" >.git/rig-state
 	info "exported $n patches to $arg"
+	;;
+synced)
+	[ ! -d .git/rebase-apply ] || die "$tree: a git am is in progress"
+	[ -z "$(git status --porcelain)" ] || die "$tree has uncommitted or untracked changes"
+	format "$BUILD/check.tmp"
+	diff -r -q "$arg" "$BUILD/check.tmp" -x '.*' >/dev/null ||
+		die "$tree has commits that differ from patches/"
+	rm -rf "$BUILD/check.tmp"
 	;;
 check)
 	format "$BUILD/check.tmp"

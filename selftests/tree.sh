@@ -6,7 +6,7 @@
 #
 # Usage: tree.sh <tree-dir> <patches-dir> <dl-dir>
 # Environment: KSRC=/path/to/linux uses that tree instead of the Debian package.
-# FORCE=1 discards commits in the tree that are not in patches/.
+# FORCE=1 discards commits and changes in the tree that are not in patches/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,6 +27,7 @@ check_ksrc() {
 
 source_id() {
 	if [ -n "$KSRC" ]; then
+		[ -d "$KSRC" ] || die "KSRC=$KSRC: no such directory"
 		echo "KSRC=$(cd "$KSRC" && pwd)"
 	else
 		echo "$BASE_PKG $BASE_VER"
@@ -37,6 +38,7 @@ make_base() {
 	local id=$1 tmp=$tree.new
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
+	trap 'rm -rf "$tree.new"' EXIT
 	if [ -n "$KSRC" ]; then
 		check_ksrc "$KSRC"
 		if git -C "$KSRC" rev-parse --git-dir >/dev/null 2>&1; then
@@ -50,9 +52,8 @@ make_base() {
 			[ ! -f "$tmp/.config" ] || make -s -C "$tmp" mrproper
 		fi
 	else
-		"$(dirname "$0")/fetch-source.sh" "$dl"
-		local deb
-		deb=$(ls "$dl"/${BASE_PKG}_*.deb)
+		"$(dirname "$0")/fetch-source.sh" "$dl" linux
+		local deb=$dl/${BASE_PKG}_${BASE_VER}_all.deb
 		info "unpacking $(basename "$deb")"
 		dpkg-deb --fsys-tarfile "$deb" | tar -x -O "./usr/src/$BASE_PKG.tar.xz" |
 			tar -xJ --strip-components=1 -C "$tmp" ||
@@ -76,13 +77,14 @@ make_base() {
 		-m "Unmodified source; the series applies on top of this commit. $dropped"
 	git -C "$tmp" tag rig-base
 	echo "$id" >"$tmp/.git/rig-source"
+	echo "$(git -C "$tmp" rev-parse HEAD) none" >"$tmp/.git/rig-state"
 	mv "$tmp" "$tree"
+	trap - EXIT
 }
 
-# One patch-id per line for a list of commits or for patch files.
-ids_of_commits() { git -C "$tree" log --reverse --format=%H rig-base..HEAD | while read -r c; do
-	git -C "$tree" show "$c" | git patch-id --stable | cut -d' ' -f1; done; }
-ids_of_files() { for f in "$@"; do git patch-id --stable <"$f" | cut -d' ' -f1; done; }
+# .git/rig-state holds "<HEAD> <patches-sum>": the tree's HEAD and the
+# checksum of patches/ when the rig last applied or exported the series.
+patches_sum() { cat /dev/null "$patches"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1; }
 
 id=$(source_id)
 if [ -d "$tree/.git" ]; then
@@ -99,37 +101,42 @@ git rev-parse -q --verify rig-base >/dev/null || die "$tree has no rig-base tag"
 [ ! -d .git/rebase-apply ] || die "$tree: a git am is in progress (git -C $tree am --show-current-patch; then 'git am --abort')"
 
 mapfile -t files < <(find "$patches" -maxdepth 1 -name '*.patch' ! -name '0000-cover-letter.patch' | sort)
-want=$(ids_of_files "${files[@]}")
-have=$(ids_of_commits)
-if [ "$want" = "$have" ]; then
-	info "tree: $(git rev-list --count rig-base..HEAD) patches on $(cat .git/rig-source), up to date"
+sum=$(patches_sum)
+head=$(git rev-parse HEAD)
+read -r rec_head rec_sum <.git/rig-state 2>/dev/null || { rec_head=unknown; rec_sum=unknown; }
+n=$(git rev-list --count rig-base..HEAD)
+if [ "$sum" = "$rec_sum" ]; then
+	if [ "$head" = "$rec_head" ]; then
+		info "tree: $n patches on $(cat .git/rig-source), up to date"
+	else
+		info "tree: $n commits on $(cat .git/rig-source), ahead of patches/ (make export when ready)"
+	fi
 	exit 0
 fi
 
-# The tree differs from patches/.  Re-apply only when that cannot lose work:
-# the commits in the tree are exactly what the rig applied last time.
-applied=$(cat .git/rig-applied 2>/dev/null || true)
-if [ "$have" != "$applied" ] && [ "${FORCE:-0}" != 1 ]; then
-	die "$tree has commits that are not in patches/ (and patches/ changed).
-       Export them with 'make export', or rerun with FORCE=1 to discard them"
+# patches/ changed since the tree was made from it.  Re-apply only when that
+# cannot lose work: no commits and no changes made in the tree since.
+if [ "${FORCE:-0}" != 1 ]; then
+	[ "$head" = "$rec_head" ] || die "$tree has commits that are not in patches/, and patches/ changed too.
+       Export them with 'make export' (after merging), or rerun with FORCE=1 to discard them"
+	[ -z "$(git status --porcelain)" ] ||
+		die "$tree has uncommitted or untracked changes; commit them, or rerun with FORCE=1 to discard them"
 fi
-[ -z "$(git status --porcelain --untracked-files=no)" ] || [ "${FORCE:-0}" = 1 ] ||
-	die "$tree has uncommitted changes; commit them or rerun with FORCE=1"
 
 git reset -q --hard rig-base
 git clean -qfd
-rm -f .git/rig-applied
 if [ ${#files[@]} -gt 0 ]; then
 	info "applying ${#files[@]} patches"
 	export GIT_COMMITTER_NAME="kvm-dirtylog rig" GIT_COMMITTER_EMAIL="rig@localhost"
 	for f in "${files[@]}"; do
 		if ! git am -q --committer-date-is-author-date "$f" >/dev/null 2>&1; then
+			echo "$(git rev-parse HEAD) failed" >.git/rig-state
 			die "$(basename "$f") does not apply; the tree is left at $tree for inspection
        (git -C $tree am --show-current-patch=diff; 'git -C $tree am --abort' to leave it)"
 		fi
 	done
 fi
-ids_of_commits >.git/rig-applied
+echo "$(git rev-parse HEAD) $sum" >.git/rig-state
 # The cover letter's text lives on as the branch description (series.sh).
 cover=$patches/0000-cover-letter.patch
 if [ -f "$cover" ]; then
