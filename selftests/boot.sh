@@ -13,7 +13,7 @@ set -uo pipefail
 image=${1:?usage}; cpio=${2:?usage}; boot=${3:?usage}; log=${4:?usage}; secs=${5:?usage}
 extra=${6:-}; cpu=${7:-}
 
-append="console=ttyAMA0 loglevel=5 panic=-1 rig.boot=$boot $extra"
+append="console=ttyAMA0 loglevel=5 panic=-1 rig.boot=$boot rig.scale=$(rig_scale) $extra"
 [ -n "${RIG_TESTS:-}" ] && append+=" rig.tests=$RIG_TESTS"
 [ -n "${KUNIT_FILTER:-}" ] && append+=" kunit.filter_glob=$KUNIT_FILTER"
 

@@ -30,3 +30,6 @@ elapsed() {
 	local s=$(( $(date +%s) - $1 ))
 	printf '%dm%02ds' $((s / 60)) $((s % 60))
 }
+
+# Debug kernels (KASAN, lockdep) run the same tests several times slower.
+rig_scale() { if [ "${DEBUG:-0}" = 1 ]; then echo 4; else echo 1; fi; }

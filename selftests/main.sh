@@ -13,7 +13,7 @@ here=$(dirname "$0")
 mkdir -p "$out"
 "$here/initramfs.sh" "$kout" "$sout" - "$here/plan.main" \
 	"$(ls "$BUILD"/dl/busybox-static_*_arm64.deb | head -1)" "$out/initramfs.cpio"
-limit=$(awk -F'|' '!/^#/ && NF >= 4 { s += $2 } END { print s + 180 }' "$here/plan.main")
+limit=$(awk -F'|' -v k="$(rig_scale)" '!/^#/ && NF >= 4 { s += $2 } END { print (s + 120) * k }' "$here/plan.main")
 "$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/initramfs.cpio" vhe "$out/console.log" "$limit" ||
 	die "the main run failed; log: $out/console.log"
 python3 "$here/perf_table.py" "$out/console.log" "$out/perf.csv" ||
