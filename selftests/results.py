@@ -148,8 +148,15 @@ def failure_line(rc, lines):
         return 'killed (SIGKILL: the per-test timeout, or the OOM killer)'
     if rc == NOT_FOUND:
         return NOT_RUN + ': binary or module missing'
-    for l in lines:
-        if 'Assertion' in l or 'FAIL' in l or 'error' in l.lower():
+    for i, l in enumerate(lines):
+        if 'Test Assertion Failure' in l:
+            # The kselftest library prints "file:line: expression", then
+            # the errno, then (after the backtrace) the values.
+            what = [x.strip() for x in lines[i + 1:i + 8]
+                    if x.strip() and not x.strip().startswith(('pid=', '0x', 'sh:'))
+                    or re.match(r'\s*0x\S+ != 0x', x)]
+            return 'exit %d: %s' % (rc, '; '.join(what[:2])[:200])
+        if 'FAIL' in l or 'error' in l.lower():
             return 'exit %d: %s' % (rc, l.strip()[:160])
     return 'exit %d' % rc
 

@@ -35,7 +35,8 @@ source_id() {
 }
 
 make_base() {
-	local id=$1 tmp=$tree.new
+	local id=$1 tmp=$tree.new start
+	start=$(date +%s)
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	trap 'rm -rf "$tree.new"' EXIT
@@ -80,6 +81,7 @@ make_base() {
 	echo "$(git -C "$tmp" rev-parse HEAD) none" >"$tmp/.git/rig-state"
 	mv "$tmp" "$tree"
 	trap - EXIT
+	info "base tree made in $(elapsed "$start")"
 }
 
 # .git/rig-state holds "<HEAD> <patches-sum>": the tree's HEAD and the
