@@ -12,11 +12,19 @@
   results.py failing <json>...
       Names of the plan entries with a failed case, comma-separated.
 
+  results.py known-hit <json>...
+      Names of the plan entries whose output holds a splat listed in
+      selftests/known-issues (an upstream bug the base kernel shows too).
+
+  results.py merge <json> <retry.json>
+      Replaces the known-hit entries of <json> by their results in a retry.
+
   results.py summary <series.json>[:<baseline.json>]...
       Prints every case and the closing line "N passed, N failed[, N skipped]".
       A case that fails with the series and also failed on the unpatched
       kernel is a known baseline failure: listed, counted as skipped, never as
-      passed.  Exit status 1 when anything failed.
+      passed; so is a failure in an entry that still hit a known upstream
+      splat after its retries.  Exit status 1 when anything failed.
 """
 import fnmatch
 import json
@@ -27,12 +35,31 @@ import sys
 KSFT_SKIP = 4
 NOT_RUN = 'not run'     # never a known baseline failure: the rig or guest broke
 NOT_FOUND = 127         # the guest's init: no such binary or module
-SPLAT = re.compile(r'(WARNING: CPU|BUG:|Kernel panic|Oops|Unable to handle kernel|'
+# The headline of a kernel splat (the lines after it belong to it).
+SPLAT = re.compile(r'(WARNING:|BUG:|Kernel panic|Oops|Unable to handle kernel|'
                    r'KASAN:|UBSAN:|possible circular locking|inconsistent lock state|'
                    r'possible recursive locking|suspicious RCU usage|'
                    r'rcu: INFO: .* detected stalls|'
                    r'sleeping function called from invalid context|'
-                   r'kernel BUG at|Call trace:)')
+                   r'kernel BUG at)')
+KNOWN_ISSUES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'known-issues')
+
+
+def known_issues():
+    out = []
+    with open(KNOWN_ISSUES) as f:
+        for line in f:
+            if line.strip() and not line.startswith('#'):
+                rx, _, desc = line.rstrip('\n').partition('|')
+                out.append((re.compile(rx), desc))
+    return out
+
+
+def known_issue(headline, issues):
+    for rx, desc in issues:
+        if rx.search(headline):
+            return desc
+    return None
 TAP = re.compile(r'^(?P<ind>\s*)(?P<res>not ok|ok) (?P<num>\d+)\s*(?:- )?(?P<name>[^#]*?)'
                  r'\s*(?:#\s*(?P<dir>SKIP|skip|TODO)\b.*)?$')
 SUBTEST = re.compile(r'^(?P<ind>\s*)# Subtest: (?P<name>\S+)')
@@ -56,7 +83,9 @@ def plan_entries(plan, boot, only=None):
 
 
 def split_log(log):
-    """{entry: (rc or None, [output lines])}, boot finished, splat lines."""
+    """{entry: (rc or None, [output lines])}, boot finished, splats.
+
+    splats is a list of (entry or None, headline)."""
     blocks, cur, done, splats = {}, None, False, []
     with open(log, errors='replace') as f:
         for line in f:
@@ -71,8 +100,8 @@ def split_log(log):
             elif line.startswith('@@RIG DONE'):
                 done = True
             else:
-                if SPLAT.search(line):
-                    splats.append(line.strip())
+                if SPLAT.search(line) and not line.startswith('@@RIG'):
+                    splats.append((cur, line.strip()))
                 if cur:
                     blocks[cur][1].append(line)
     return blocks, done, splats
@@ -170,7 +199,19 @@ def skip_line(lines):
 
 def cmd_parse(plan, boot, log, out):
     blocks, done, splats = split_log(log)
-    res = {'boot': boot, 'log': os.path.abspath(log), 'complete': done, 'cases': {}}
+    issues = known_issues()
+    res = {'boot': boot, 'log': os.path.abspath(log), 'complete': done,
+           'cases': {}, 'known': {}}
+    unknown, known = [], []
+    for entry, headline in splats:
+        desc = known_issue(headline, issues)
+        if desc:
+            known.append(headline)
+            res['known']['kernel-log'] = desc
+            if entry:
+                res['known'][entry] = desc
+        else:
+            unknown.append(headline)
     for name, _, _ in plan_entries(plan, boot, os.environ.get('RIG_TESTS')):
         if name not in blocks:
             res['cases'][name] = ['fail', NOT_RUN + ': the guest stopped before it']
@@ -178,10 +219,49 @@ def cmd_parse(plan, boot, log, out):
         rc, lines = blocks[name]
         for case, status, detail in cases_of(name, rc, lines):
             res['cases'][case] = [status, detail]
-    res['cases']['kernel-log'] = (['fail', 'splat: ' + splats[0][:160]] if splats
-                                  else ['pass', ''])
+    if unknown:
+        res['cases']['kernel-log'] = ['fail', 'splat: ' + unknown[0][:160]]
+        res['known'].pop('kernel-log', None)
+    elif known:
+        res['cases']['kernel-log'] = ['fail', 'splat: ' + known[0][:160]]
+    else:
+        res['cases']['kernel-log'] = ['pass', '']
     with open(out, 'w') as f:
         json.dump(res, f, indent=1)
+
+
+def cmd_known_hit(files):
+    """Plan entries whose output holds a known upstream splat."""
+    names = set()
+    for fn in files:
+        with open(fn) as f:
+            names.update(k for k in json.load(f)['known'] if k != 'kernel-log')
+    print(','.join(sorted(names)))
+
+
+def cmd_merge(first, retry):
+    """Replace, in <first>, the entries that hit a known issue by their
+    results in <retry> (another run of just those entries, same kernel)."""
+    with open(first) as f:
+        a = json.load(f)
+    with open(retry) as f:
+        b = json.load(f)
+    for entry in list(a['known']):
+        if entry == 'kernel-log' or entry not in b['cases'] and \
+                not any(entry_of(c) == entry for c in b['cases']):
+            continue
+        a['cases'] = {c: v for c, v in a['cases'].items() if entry_of(c) != entry}
+        a['cases'].update({c: v for c, v in b['cases'].items() if entry_of(c) == entry})
+        if entry in b['known']:
+            a['known'][entry] = b['known'][entry]
+        else:
+            del a['known'][entry]
+    if b['cases'].get('kernel-log', ['pass'])[0] == 'fail' and 'kernel-log' not in b['known']:
+        a['cases']['kernel-log'] = b['cases']['kernel-log']
+        a['known'].pop('kernel-log', None)
+    a.setdefault('retried', []).append(os.path.abspath(b['log']))
+    with open(first, 'w') as f:
+        json.dump(a, f, indent=1)
 
 
 def entry_of(case):
@@ -209,9 +289,16 @@ def cmd_summary(specs):
         if base and os.path.exists(base):
             with open(base) as f:
                 b = json.load(f)['cases']
-        print('== boot %s (console log: %s)' % (s['boot'], s['log']))
+        print('== boot %s (console log: %s%s)' % (
+            s['boot'], s['log'], ''.join(', retry: ' + r for r in s.get('retried', []))))
+        known = s.get('known', {})
         for case, (status, detail) in s['cases'].items():
-            if status == 'pass':
+            if status == 'fail' and entry_of(case) in known:
+                nskip += 1
+                nknown += 1
+                print('  KNOWN  %s: %s [known upstream issue: %s]'
+                      % (case, detail, known[entry_of(case)]))
+            elif status == 'pass':
                 npass += 1
                 print('  PASS   %s' % case)
             elif status == 'skip':
@@ -232,8 +319,8 @@ def cmd_summary(specs):
                        'none': 'no baseline result'}[b.get(case, ['none'])[0]]
                 print('  FAIL   %s: %s [%s]' % (case, detail, why))
     if nknown:
-        print('(%d of the skipped are known baseline failures: they fail on the '
-              'unpatched kernel as well)' % nknown)
+        print('(%d of the skipped are KNOWN: they fail on the unpatched kernel as '
+              'well, or hit a known upstream issue)' % nknown)
     line = '%d passed, %d failed' % (npass, nfail)
     if nskip:
         line += ', %d skipped' % nskip
@@ -244,6 +331,10 @@ def cmd_summary(specs):
 def main():
     if len(sys.argv) >= 6 and sys.argv[1] == 'parse':
         return cmd_parse(*sys.argv[2:6])
+    if len(sys.argv) >= 3 and sys.argv[1] == 'known-hit':
+        return cmd_known_hit(sys.argv[2:])
+    if len(sys.argv) == 4 and sys.argv[1] == 'merge':
+        return cmd_merge(sys.argv[2], sys.argv[3])
     if len(sys.argv) >= 3 and sys.argv[1] == 'failing':
         return cmd_failing(sys.argv[2:])
     if len(sys.argv) >= 3 and sys.argv[1] == 'summary':
