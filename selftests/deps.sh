@@ -24,9 +24,11 @@ for pair in $need; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
+start=$(date +%s)
 info "installing missing host packages: ${missing[*]}"
 [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
 export DEBIAN_FRONTEND=noninteractive
 apt-get -q update >"$BUILD/apt-update.log" 2>&1 || die "apt-get update failed; see $BUILD/apt-update.log"
 apt-get -q install -y --no-install-recommends "${missing[@]}" >"$BUILD/apt-install.log" 2>&1 ||
 	die "apt-get install ${missing[*]} failed; see $BUILD/apt-install.log"
+info "host packages installed in $(elapsed "$start")"
