@@ -10,7 +10,7 @@ need="aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
 /usr/aarch64-linux-gnu/lib/libc.a:libc6-dev-arm64-cross
 qemu-system-aarch64:qemu-system-arm
 make:make gcc:gcc flex:flex bison:bison bc:bc cpio:cpio perl:perl
-python3:python3 git:git xz:xz-utils dpkg-deb:dpkg apt-get:apt
+python3:python3 git:git xz:xz-utils dpkg-deb:dpkg apt-get:apt sparse:sparse
 /usr/include/gelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
 /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring"
 

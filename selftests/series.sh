@@ -19,6 +19,22 @@ verb=${1:?usage}; tree=${2:?usage}; arg=${3:?usage}
 cd "$tree"
 n=$(git rev-list --count rig-base..HEAD)
 
+# file_warnings <src> <out> <obj>: the W=1 (and sparse, when usable)
+# diagnostics for one object, without line numbers so that moved code
+# compares equal.  Dies when the object does not build.
+sparse_args=()
+file_warnings() {
+	local log
+	log=$(mktemp)
+	if ! make -s -C "$1" O="$2" W=1 "${sparse_args[@]}" "$3" >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		die "$3 does not build with W=1 in $1"
+	fi
+	grep -E '(warning|error):' "$log" | sed -E 's/:[0-9]+(:[0-9]+)?:/:/' || true
+	rm -f "$log"
+}
+
 format() {
 	local out=$1
 	rm -rf "$out"; mkdir -p "$out"
@@ -82,11 +98,34 @@ bisect)
 	head=$(git rev-parse HEAD)
 	wt=$BUILD/linux-bisect
 	[ -d "$wt" ] || git worktree add -q --detach "$wt" rig-base
+	# The kernel refuses a sparse that cannot parse its headers.
+	checkers="W=1"
+	if [ "$(sh scripts/checker-valid.sh sparse 2>/dev/null)" = 1 ]; then
+		sparse_args=(C=2 CHECK=sparse)
+		checkers="W=1 and sparse"
+	else
+		info "sparse: not run ($(sparse --version 2>/dev/null || echo 'not installed') cannot parse this kernel's headers)"
+	fi
 	for c in $(git rev-list --reverse rig-base..HEAD); do
+		what=$(git log -1 --format='%h %s' "$c")
 		git -C "$wt" checkout -q --detach "$c"
-		info "building after $(git log -1 --format='%h %s' "$c")"
+		info "building after $what"
 		"$(dirname "$0")/kernel.sh" "$wt" "$arg" ||
-			die "the kernel does not build after $(git log -1 --format='%h %s' "$c")"
+			die "the kernel does not build after $what"
+		# W=1 and sparse on the C files the patch touches, against its parent.
+		for f in $(git diff --name-only --diff-filter=AM "$c^" "$c" -- '*.c'); do
+			case $f in tools/*|*/selftests/*) continue ;; esac
+			obj=${f%.c}.o
+			after=$(file_warnings "$wt" "$arg" "$obj")
+			git -C "$wt" checkout -q --detach "$c^"
+			before=
+			[ -f "$wt/$f" ] && before=$(file_warnings "$wt" "$arg" "$obj")
+			git -C "$wt" checkout -q --detach "$c"
+			new=$(comm -13 <(sort -u <<<"$before") <(sort -u <<<"$after") | sed '/^$/d')
+			[ -z "$new" ] || die "$what adds $checkers warnings in $f:
+$new"
+		done
+		info "  $checkers: no new warnings in the C files it touches"
 	done
 	info "bisect-build: the kernel builds after each of the $n patches (up to $head)"
 	;;
