@@ -27,8 +27,9 @@ list=$work/list
 	echo "file /bin/busybox $bb 755 0 0"
 	echo "file /init $RIG_TOP/selftests/init 755 0 0"
 	echo "file /plan $plan 644 0 0"
-	# The binary of every plan entry that runs one.
-	awk -F'|' '!/^#/ && NF >= 4 && $4 !~ /^kunit:/ { split($4, w, " "); print w[1] }' "$plan" |
+	# The selftest binary of every plan entry that runs one ("./name ...";
+	# other commands are the guest's busybox).
+	awk -F'|' '!/^#/ && NF >= 4 && $4 ~ /^\.\// { split($4, w, " "); print w[1] }' "$plan" |
 		sort -u | while read -r bin; do
 		bin=${bin#./}
 		if [ -x "$kst/$bin" ]; then
