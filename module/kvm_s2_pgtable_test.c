@@ -355,30 +355,55 @@ static void s2_young(struct kunit *test)
 								    4 * PAGE_SIZE, false));
 }
 
+/*
+ * Map a block of @size at @addr, check it sits at @want_level, then split it
+ * eagerly with @nr_pages in the split cache.  Returns the block descriptor.
+ */
+static kvm_pte_t s2_map_and_split(struct kunit *test, u64 addr, u64 size, u64 phys,
+				  enum kvm_pgtable_prot prot, s8 want_level, int nr_pages)
+{
+	kvm_pte_t block;
+	s8 level;
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, addr, size, phys, prot), 0);
+	block = s2_leaf(test, addr, &level);
+	KUNIT_ASSERT_EQ(test, level, want_level);
+
+	s2_topup(test, &s2->mmu.split_page_cache, nr_pages);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, addr, size,
+						       &s2->mmu.split_page_cache), 0);
+	return block;
+}
+
+/*
+ * Every @step of [@addr, @addr + @size) is now a valid page mapping the same
+ * offset from @phys, with the attributes of @block.
+ */
+static void s2_expect_split(struct kunit *test, u64 addr, u64 size, u64 step,
+			    u64 phys, kvm_pte_t block)
+{
+	kvm_pte_t pte;
+	u64 off;
+	s8 level;
+
+	for (off = 0; off < size; off += step) {
+		pte = s2_leaf(test, addr + off, &level);
+		KUNIT_ASSERT_EQ(test, level, KVM_PGTABLE_LAST_LEVEL);
+		KUNIT_ASSERT_TRUE(test, kvm_pte_valid(pte));
+		KUNIT_EXPECT_EQ(test, s2_pte_oa(pte), phys + off);
+		KUNIT_EXPECT_EQ(test, s2_pte_attrs(pte), s2_pte_attrs(block));
+	}
+}
+
 /* Eager split of a 2M block: 512 pages, same output addresses and attributes. */
 static void s2_split_block(struct kunit *test)
 {
 	u64 addr = S2_TEST_BASE + SZ_2M, phys = S2_TEST_BASE + 64 * SZ_2M;
-	kvm_pte_t block, pte;
-	s8 level;
-	int i;
+	kvm_pte_t block;
 
-	KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_2M, phys, KVM_PGTABLE_PROT_RWX), 0);
-	block = s2_leaf(test, addr, &level);
-	KUNIT_ASSERT_EQ(test, level, 2);
-
-	s2_topup(test, &s2->mmu.split_page_cache, 1);
-	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, addr, SZ_2M,
-						       &s2->mmu.split_page_cache), 0);
+	block = s2_map_and_split(test, addr, SZ_2M, phys, KVM_PGTABLE_PROT_RWX, 2, 1);
 	KUNIT_EXPECT_EQ(test, s2->mmu.split_page_cache.nobjs, 0);
-
-	for (i = 0; i < PTRS_PER_PTE; i++) {
-		pte = s2_leaf(test, addr + i * PAGE_SIZE, &level);
-		KUNIT_ASSERT_EQ(test, level, KVM_PGTABLE_LAST_LEVEL);
-		KUNIT_ASSERT_TRUE(test, kvm_pte_valid(pte));
-		KUNIT_EXPECT_EQ(test, s2_pte_oa(pte), phys + i * PAGE_SIZE);
-		KUNIT_EXPECT_EQ(test, s2_pte_attrs(pte), s2_pte_attrs(block));
-	}
+	s2_expect_split(test, addr, SZ_2M, PAGE_SIZE, phys, block);
 
 	/* Splitting again finds no block and takes no page. */
 	s2_topup(test, &s2->mmu.split_page_cache, 1);
@@ -391,23 +416,11 @@ static void s2_split_block(struct kunit *test)
 static void s2_split_1g_block(struct kunit *test)
 {
 	u64 addr = S2_GB(2), phys = S2_GB(5);
-	kvm_pte_t block, pte;
-	u64 off;
-	s8 level;
+	kvm_pte_t block;
 
-	KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_1G, phys, KVM_PGTABLE_PROT_R), 0);
-	block = s2_leaf(test, addr, &level);
-	KUNIT_ASSERT_EQ(test, level, 1);
-
-	s2_topup(test, &s2->mmu.split_page_cache, PTRS_PER_PTE + 1);
-	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, addr, SZ_1G,
-						       &s2->mmu.split_page_cache), 0);
-	for (off = 0; off < SZ_1G; off += SZ_2M + PAGE_SIZE) {
-		pte = s2_leaf(test, addr + off, &level);
-		KUNIT_ASSERT_EQ(test, level, KVM_PGTABLE_LAST_LEVEL);
-		KUNIT_EXPECT_EQ(test, s2_pte_oa(pte), phys + off);
-		KUNIT_EXPECT_EQ(test, s2_pte_attrs(pte), s2_pte_attrs(block));
-	}
+	block = s2_map_and_split(test, addr, SZ_1G, phys, KVM_PGTABLE_PROT_R, 1,
+				 PTRS_PER_PTE + 1);
+	s2_expect_split(test, addr, SZ_1G, SZ_2M + PAGE_SIZE, phys, block);
 }
 
 /* Mapping a block over a table of pages replaces the table: a collapse. */
