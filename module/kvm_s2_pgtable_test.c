@@ -4,9 +4,8 @@
  * (arch/arm64/kvm/hyp/pgtable.c).
  *
  * Each case builds a real struct kvm_pgtable for a stage-2 MMU of its own,
- * backed by the mm_ops below, which count table pages in and out and record
- * the cache maintenance the walker asks for.  Output addresses are never
- * accessed, so they need not be memory.
+ * backed by the mm_ops below, which count table pages in and out.  Output
+ * addresses are never accessed, so they need not be memory.
  *
  * The walker issues real TLB invalidations through kvm_call_hyp().  With VHE
  * those run in the host against the unused VMID 0; in nVHE they would enter
@@ -40,8 +39,6 @@ struct s2_test {
 	int			pages_in;	/* table pages handed to the walker */
 	int			pages_out;	/* table pages it released */
 	int			unlinked_freed;	/* free_unlinked_table() calls */
-	int			dcache_ops;
-	int			icache_ops;
 };
 
 /* mm_ops callbacks carry no context: the running case's state. */
@@ -100,14 +97,13 @@ static phys_addr_t s2_virt_to_phys(void *addr)
 	return __pa(addr);
 }
 
+/* The output addresses are not memory: no cache maintenance on them. */
 static void s2_dcache_clean_inval_poc(void *addr, size_t size)
 {
-	s2->dcache_ops++;
 }
 
 static void s2_icache_inval_pou(void *addr, size_t size)
 {
-	s2->icache_ops++;
 }
 
 static void s2_free_unlinked_table(void *addr, s8 level);
@@ -221,18 +217,13 @@ static kvm_pte_t s2_pte_attrs(kvm_pte_t pte)
 	return pte & ~KVM_PTE_ADDR_MASK & ~KVM_PTE_TYPE;
 }
 
-static u64 s2_level_size(s8 level)
-{
-	return kvm_granule_size(level);
-}
-
 /* Map and unmap one leaf at levels 3 (page), 2 (2M block) and 1 (1G block). */
 static const s8 s2_leaf_levels[] = { 3, 2, 1 };
 
 static void s2_level_desc(const s8 *level, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "level %d (%llu KiB)", *level,
-		 s2_level_size(*level) / SZ_1K);
+		 kvm_granule_size(*level) / SZ_1K);
 }
 
 KUNIT_ARRAY_PARAM(s2_levels, s2_leaf_levels, s2_level_desc);
@@ -240,7 +231,7 @@ KUNIT_ARRAY_PARAM(s2_levels, s2_leaf_levels, s2_level_desc);
 static void s2_map_unmap_level(struct kunit *test)
 {
 	const s8 want = *(const s8 *)test->param_value;
-	u64 size = s2_level_size(want);
+	u64 size = kvm_granule_size(want);
 	u64 addr = S2_TEST_BASE + S2_GB(4);
 	u64 phys = S2_TEST_BASE + S2_GB(8);
 	kvm_pte_t pte;

@@ -22,46 +22,28 @@ dl=$BUILD/dl
 sfx=; [ "${DEBUG:-0}" = 1 ] && sfx=-debug
 here=$(dirname "$0")
 
-# The boots: name, extra kernel command line, suffix to QEMU's "-cpu max".
+# The boots: "<extra kernel command line>|<suffix to QEMU's -cpu max>".
 #   vhe, nvhe, protected: KVM's three host modes.
 #   vhe-v3: VHE on a CPU that reports Neoverse-V3 r0p2 (0x410fd842), which the
 #     kernel trusts to do BBM level 2 without TLB conflict aborts
 #     (ARM64_HAS_BBML3); QEMU's max CPU never raises them.
-boot_cmdline() {
+boot_conf() {
 	case $1 in
-	vhe|vhe-v3) echo "" ;;
-	nvhe) echo "kvm-arm.mode=nvhe" ;;
-	protected) echo "kvm-arm.mode=protected" ;;
+	vhe) echo "|" ;;
+	nvhe) echo "kvm-arm.mode=nvhe|" ;;
+	protected) echo "kvm-arm.mode=protected|" ;;
+	vhe-v3) echo "|,midr=0x410fd842" ;;
 	*) die "unknown boot '$1' (known: vhe nvhe protected vhe-v3)" ;;
 	esac
-}
-
-boot_cpu() {
-	case $1 in
-	vhe-v3) echo ",midr=0x410fd842" ;;
-	*) echo "" ;;
-	esac
-}
-
-boot_limit() {
-	local s
-	s=$(RIG_TESTS=${RIG_TESTS:-} python3 -c '
-import sys, os; sys.path.insert(0, sys.argv[1]); import results
-print(sum(t for _, t, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.environ.get("RIG_TESTS"))))
-' "$here" "$plan" "$1")
-	# A boot that hangs outside any test must not hold CI for the sum of all
-	# the tests' limits.
-	s=$(( (s + 120) * $(rig_scale) ))
-	[ $s -le $((1500 * $(rig_scale))) ] || s=$((1500 * $(rig_scale)))
-	echo $s
 }
 
 # run_boot <flavour> <boot> <kernel-out> <initramfs>: parse into $rdir
 run_boot() {
 	local flav=$1 b=$2 k=$3 cpio=$4 rc=0
-	local log=$rdir/$flav-$b.log
+	local log=$rdir/$flav-$b.log conf
+	conf=$(boot_conf "$b")
 	"$here/boot.sh" "$k/arch/arm64/boot/Image" "$cpio" "$b" "$log" \
-		"$(boot_limit "$b")" "$(boot_cmdline "$b")" "$(boot_cpu "$b")" || rc=1
+		"$(boot_limit "$plan" "$b")" "${conf%|*}" "${conf#*|}" || rc=1
 	python3 "$here/results.py" parse "$plan" "$b" "$log" "$rdir/$flav-$b.json"
 	return $rc
 }
@@ -85,11 +67,10 @@ run_boots() {
 
 mkdir -p "$rdir"
 rm -f "$rdir"/*.json
-for b in $BOOTS; do boot_cmdline "$b" >/dev/null; done
+for b in $BOOTS; do boot_conf "$b" >/dev/null; done
 command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing (make deps)"
 
-bbdeb=$(ls "$dl"/busybox-static_*_arm64.deb 2>/dev/null | head -1)
-[ -n "$bbdeb" ] || die "no busybox-static arm64 package in $dl (make tree fetches it)"
+bbdeb=$(busybox_deb "$dl")
 cpio=$rdir/initramfs.cpio
 "$here/initramfs.sh" "$kout" "$sout" "$mout" "$plan" "$bbdeb" "$cpio"
 booted=0

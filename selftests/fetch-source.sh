@@ -13,13 +13,21 @@ set -euo pipefail
 dl=${1:?usage: fetch-source.sh <dl-dir> linux|busybox...}; shift
 mkdir -p "$dl"; dl=$(cd "$dl" && pwd)
 
-linux_deb=$dl/${BASE_PKG}_${BASE_VER}_all.deb
+# have linux|busybox: the package is in $dl already.
+have() {
+	case $1 in
+	linux) [ -f "$dl/$LINUX_DEB" ] ;;
+	busybox) compgen -G "$dl/busybox-static_*_arm64.deb" >/dev/null ;;
+	*) die "fetch-source.sh: unknown package set '$1'" ;;
+	esac
+}
+
 want=()
 for what in "$@"; do
+	have "$what" && continue
 	case $what in
-	linux) [ -f "$linux_deb" ] || want+=("$BASE_PKG=$BASE_VER") ;;
-	busybox) compgen -G "$dl/busybox-static_*_arm64.deb" >/dev/null || want+=(busybox-static:arm64) ;;
-	*) die "fetch-source.sh: unknown package set '$what'" ;;
+	linux) want+=("$BASE_PKG=$BASE_VER") ;;
+	busybox) want+=(busybox-static:arm64) ;;
 	esac
 done
 [ ${#want[@]} -gt 0 ] || exit 0
@@ -70,9 +78,5 @@ info "downloading ${want[*]}"
 (cd "$dl" && apt-get "${opts[@]}" -q download "${want[@]}") \
 	>"$apt/download.log" 2>&1 || die "apt-get download of ${want[*]} failed; see $apt/download.log"
 for what in "$@"; do
-	case $what in
-	linux) [ -f "$linux_deb" ] || die "download finished but $linux_deb is missing" ;;
-	busybox) compgen -G "$dl/busybox-static_*_arm64.deb" >/dev/null ||
-		die "download finished but no busybox-static_*_arm64.deb in $dl" ;;
-	esac
+	have "$what" || die "apt-get download finished but the $what package is not in $dl"
 done

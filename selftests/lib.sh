@@ -12,6 +12,7 @@ export ARCH CROSS_COMPILE
 BASE_PKG=linux-source-7.3
 BASE_VER=7.3.4-1~bpo13+1
 BASE_SUITE=trixie-backports
+LINUX_DEB=${BASE_PKG}_${BASE_VER}_all.deb
 
 info() { printf '[rig] %s\n' "$*" >&2; }
 die() { printf '[rig] error: %s\n' "$*" >&2; exit 1; }
@@ -33,3 +34,28 @@ elapsed() {
 
 # Debug kernels (KASAN, lockdep) run the same tests several times slower.
 rig_scale() { if [ "${DEBUG:-0}" = 1 ]; then echo 4; else echo 1; fi; }
+
+# patches_sum <dir>: one checksum of the series in <dir> (see tree.sh).
+patches_sum() { cat /dev/null "$1"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1; }
+
+# busybox_deb <dl-dir>: the arm64 busybox-static package fetch-source.sh got.
+busybox_deb() {
+	local deb
+	deb=$(ls "$1"/busybox-static_*_arm64.deb 2>/dev/null | head -1)
+	[ -n "$deb" ] || die "no busybox-static arm64 package in $1 (make tree fetches it)"
+	echo "$deb"
+}
+
+# boot_limit <plan> <boot>: seconds a boot may take, the sum of its entries'
+# limits plus boot time, capped so that a boot that hangs outside any test
+# does not hold CI for the sum of all the tests' limits.
+boot_limit() {
+	local s
+	s=$(python3 -c '
+import sys, os; sys.path.insert(0, sys.argv[1]); import results
+print(sum(t for _, t, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.environ.get("RIG_TESTS"))))
+' "$RIG_TOP/selftests" "$1" "$2")
+	s=$(( (s + 120) * $(rig_scale) ))
+	[ $s -le $((1500 * $(rig_scale))) ] || s=$((1500 * $(rig_scale)))
+	echo $s
+}

@@ -11,10 +11,10 @@ set -euo pipefail
 kout=${1:?usage}; sout=${2:?usage}; out=${3:?usage}
 here=$(dirname "$0")
 mkdir -p "$out"
-"$here/initramfs.sh" "$kout" "$sout" - "$here/plan.main" \
-	"$(ls "$BUILD"/dl/busybox-static_*_arm64.deb | head -1)" "$out/initramfs.cpio"
-limit=$(awk -F'|' -v k="$(rig_scale)" '!/^#/ && NF >= 4 { s += $2 } END { print (s + 120) * k }' "$here/plan.main")
-"$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/initramfs.cpio" vhe "$out/console.log" "$limit" ||
+bbdeb=$(busybox_deb "$BUILD/dl")
+"$here/initramfs.sh" "$kout" "$sout" - "$here/plan.main" "$bbdeb" "$out/initramfs.cpio"
+"$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/initramfs.cpio" vhe "$out/console.log" \
+	"$(boot_limit "$here/plan.main" vhe)" ||
 	die "the main run failed; log: $out/console.log"
 python3 "$here/perf_table.py" "$out/console.log" "$out/perf.csv" ||
 	die "dirty_log_perf_test failed; log: $out/console.log"

@@ -181,9 +181,13 @@ def failure_line(rc, lines):
         if 'Test Assertion Failure' in l:
             # The kselftest library prints "file:line: expression", then
             # the errno, then (after the backtrace) the values.
-            what = [x.strip() for x in lines[i + 1:i + 8]
-                    if x.strip() and not x.strip().startswith(('pid=', '0x', 'sh:'))
-                    or re.match(r'\s*0x\S+ != 0x', x)]
+            what = []
+            for x in (x.strip() for x in lines[i + 1:i + 8]):
+                if re.match(r'0x\S+ != 0x', x):
+                    what.append(x)         # the values compared
+                elif x and not x.startswith(('pid=', '0x', 'sh:')):
+                    what.append(x)         # "file:line: expression"
+
             return 'exit %d: %s' % (rc, '; '.join(what[:2])[:200])
         if 'FAIL' in l or 'error' in l.lower():
             return 'exit %d: %s' % (rc, l.strip()[:160])
@@ -247,8 +251,7 @@ def cmd_merge(first, retry):
     with open(retry) as f:
         b = json.load(f)
     for entry in list(a['known']):
-        if entry == 'kernel-log' or entry not in b['cases'] and \
-                not any(entry_of(c) == entry for c in b['cases']):
+        if entry == 'kernel-log' or not any(entry_of(c) == entry for c in b['cases']):
             continue
         a['cases'] = {c: v for c, v in a['cases'].items() if entry_of(c) != entry}
         a['cases'].update({c: v for c, v in b['cases'].items() if entry_of(c) == entry})

@@ -50,6 +50,12 @@ format() {
 		-o "$out" rig-base..HEAD
 }
 
+# matches_patches: the series formatted into $BUILD/check.tmp equals patches/.
+matches_patches() {
+	format "$BUILD/check.tmp"
+	diff -r -q "$arg" "$BUILD/check.tmp" -x '.*' >/dev/null
+}
+
 case $verb in
 export)
 	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
@@ -62,20 +68,17 @@ export)
 	fi
 	rm -rf "$BUILD/export.tmp"
 	# The tree and patches/ agree again (see tree.sh).
-	echo "$(git rev-parse HEAD) $(cat /dev/null "$arg"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1)" >.git/rig-state
+	echo "$(git rev-parse HEAD) $(patches_sum "$arg")" >.git/rig-state
 	info "exported $n patches to $arg"
 	;;
 synced)
 	[ ! -d .git/rebase-apply ] || die "$tree: a git am is in progress"
 	[ -z "$(git status --porcelain)" ] || die "$tree has uncommitted or untracked changes"
-	format "$BUILD/check.tmp"
-	diff -r -q "$arg" "$BUILD/check.tmp" -x '.*' >/dev/null ||
-		die "$tree has commits that differ from patches/"
+	matches_patches || die "$tree has commits that differ from patches/"
 	rm -rf "$BUILD/check.tmp"
 	;;
 check)
-	format "$BUILD/check.tmp"
-	if ! diff -r -q "$arg" "$BUILD/check.tmp" -x '.*' >/dev/null; then
+	if ! matches_patches; then
 		diff -r -u "$arg" "$BUILD/check.tmp" -x '.*' | head -40 >&2 || true
 		die "patches/ differs from the commits in $tree (make export, or make tree)"
 	fi

@@ -54,7 +54,7 @@ make_base() {
 		fi
 	else
 		"$(dirname "$0")/fetch-source.sh" "$dl" linux
-		local deb=$dl/${BASE_PKG}_${BASE_VER}_all.deb
+		local deb=$dl/$LINUX_DEB
 		info "unpacking $(basename "$deb")"
 		dpkg-deb --fsys-tarfile "$deb" | tar -x -O "./usr/src/$BASE_PKG.tar.xz" |
 			tar -xJ --strip-components=1 -C "$tmp" ||
@@ -86,7 +86,6 @@ make_base() {
 
 # .git/rig-state holds "<HEAD> <patches-sum>": the tree's HEAD and the
 # checksum of patches/ when the rig last applied or exported the series.
-patches_sum() { cat /dev/null "$patches"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1; }
 
 id=$(source_id)
 if [ -d "$tree/.git" ]; then
@@ -103,7 +102,7 @@ git rev-parse -q --verify rig-base >/dev/null || die "$tree has no rig-base tag"
 [ ! -d .git/rebase-apply ] || die "$tree: a git am is in progress (git -C $tree am --show-current-patch; then 'git am --abort')"
 
 mapfile -t files < <(find "$patches" -maxdepth 1 -name '*.patch' ! -name '0000-cover-letter.patch' | sort)
-sum=$(patches_sum)
+sum=$(patches_sum "$patches")
 head=$(git rev-parse HEAD)
 read -r rec_head rec_sum <.git/rig-state 2>/dev/null || { rec_head=unknown; rec_sum=unknown; }
 n=$(git rev-list --count rig-base..HEAD)
