@@ -14,6 +14,9 @@
  */
 
 #include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
@@ -31,6 +34,10 @@ MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 #define S2_PTE_W		KVM_PTE_LEAF_ATTR_LO_S2_S2AP_W
 #define S2_PTE_R		KVM_PTE_LEAF_ATTR_LO_S2_S2AP_R
 #define S2_PTE_AF		KVM_PTE_LEAF_ATTR_LO_S2_AF
+#define S2_PTE_DBM		KVM_PTE_LEAF_ATTR_HI_S2_DBM
+
+/* Pages of the hardware dirty state cases: one last-level table. */
+#define S2_DBM_PAGES		64
 
 struct s2_test {
 	struct kvm_s2_mmu	mmu;
@@ -39,6 +46,10 @@ struct s2_test {
 	int			pages_in;	/* table pages handed to the walker */
 	int			pages_out;	/* table pages it released */
 	int			unlinked_freed;	/* free_unlinked_table() calls */
+	/* mark_hw_dirty() reports, per page from dbm_base */
+	u64			dbm_base;
+	atomic_t		reported[S2_DBM_PAGES];
+	atomic_t		reported_outside;
 };
 
 /* mm_ops callbacks carry no context: the running case's state. */
@@ -108,6 +119,17 @@ static void s2_icache_inval_pou(void *addr, size_t size)
 
 static void s2_free_unlinked_table(void *addr, s8 level);
 
+static void s2_mark_hw_dirty(struct kvm_s2_mmu *mmu, u64 addr, u64 phys, u64 size)
+{
+	u64 i = (addr - s2->dbm_base) / PAGE_SIZE;
+
+	if (mmu == &s2->mmu && size == PAGE_SIZE && addr >= s2->dbm_base &&
+	    i < S2_DBM_PAGES)
+		atomic_inc(&s2->reported[i]);
+	else
+		atomic_inc(&s2->reported_outside);
+}
+
 static struct kvm_pgtable_mm_ops s2_mm_ops = {
 	.zalloc_page		= s2_zalloc_page,
 	.zalloc_pages_exact	= s2_zalloc_pages_exact,
@@ -120,6 +142,7 @@ static struct kvm_pgtable_mm_ops s2_mm_ops = {
 	.virt_to_phys		= s2_virt_to_phys,
 	.dcache_clean_inval_poc	= s2_dcache_clean_inval_poc,
 	.icache_inval_pou	= s2_icache_inval_pou,
+	.mark_hw_dirty		= s2_mark_hw_dirty,
 };
 
 static void s2_free_unlinked_table(void *addr, s8 level)
@@ -500,6 +523,307 @@ static void s2_walk_range(struct kunit *test)
 	}
 }
 
+
+/*
+ * Hardware dirty state (DBM). Nothing walks these tables in hardware: the
+ * cases play the CPU's part, setting S2AP[1] of writable-clean leaves with a
+ * compare-and-exchange as the hardware's atomic update does.
+ */
+static bool s2_hw_write(kvm_pte_t *ptep)
+{
+	kvm_pte_t old = READ_ONCE(*ptep);
+
+	if (!kvm_pte_valid(old) || !(old & S2_PTE_DBM) || (old & S2_PTE_W))
+		return false;
+	return try_cmpxchg(ptep, &old, old | S2_PTE_W);
+}
+
+struct s2_ptep_walk {
+	u64		base;
+	kvm_pte_t	*ptep[S2_DBM_PAGES];
+};
+
+static int s2_ptep_visitor(const struct kvm_pgtable_visit_ctx *ctx,
+			   enum kvm_pgtable_walk_flags visit)
+{
+	struct s2_ptep_walk *w = ctx->arg;
+
+	if (ctx->level == KVM_PGTABLE_LAST_LEVEL)
+		w->ptep[(ctx->addr - w->base) / PAGE_SIZE] = ctx->ptep;
+	return 0;
+}
+
+/* Map the DBM pages writable (W, no DBM) and find their descriptors. */
+static void s2_dbm_setup(struct kunit *test, u64 base, struct s2_ptep_walk *w,
+			 enum kvm_pgtable_prot prot)
+{
+	struct kvm_pgtable_walker walker = {
+		.cb	= s2_ptep_visitor,
+		.flags	= KVM_PGTABLE_WALK_LEAF,
+		.arg	= w,
+	};
+	int i;
+
+	s2->dbm_base = base;
+	w->base = base;
+	KUNIT_ASSERT_EQ(test, s2_map(test, base, S2_DBM_PAGES * PAGE_SIZE, base, prot), 0);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_walk(&s2->pgt, base, S2_DBM_PAGES * PAGE_SIZE,
+					       &walker), 0);
+	for (i = 0; i < S2_DBM_PAGES; i++)
+		KUNIT_ASSERT_NOT_NULL(test, w->ptep[i]);
+}
+
+static int s2_reported(int i)
+{
+	return atomic_read(&s2->reported[i]);
+}
+
+/* Clean makes writable pages writable-clean; harvest finds exactly the dirty ones. */
+static void s2_dbm_clean_harvest(struct kunit *test)
+{
+	u64 base = S2_TEST_BASE + S2_GB(4), block = S2_TEST_BASE + S2_GB(5);
+	unsigned long *bmap = kunit_kzalloc(test, BITS_TO_LONGS(S2_DBM_PAGES) *
+					    sizeof(long), GFP_KERNEL);
+	struct s2_ptep_walk w = {};
+	kvm_pte_t pte;
+	long dirty;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, bmap);
+	s2_dbm_setup(test, base, &w, KVM_PGTABLE_PROT_RW);
+	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block, KVM_PGTABLE_PROT_RW), 0);
+
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, base, S2_DBM_PAGES * PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, block, SZ_2M), 0);
+	for (i = 0; i < S2_DBM_PAGES; i++) {
+		pte = READ_ONCE(*w.ptep[i]);
+		KUNIT_EXPECT_EQ_MSG(test, pte & (S2_PTE_W | S2_PTE_DBM | S2_PTE_R),
+				    S2_PTE_DBM | S2_PTE_R, "page %d", i);
+	}
+	/* A block is write-protected, never writable-clean. */
+	pte = s2_leaf(test, block, NULL);
+	KUNIT_EXPECT_EQ(test, pte & (S2_PTE_W | S2_PTE_DBM), 0);
+
+	/* The "hardware" writes every third page. */
+	for (i = 0; i < S2_DBM_PAGES; i += 3)
+		KUNIT_EXPECT_TRUE(test, s2_hw_write(w.ptep[i]));
+
+	dirty = kvm_pgtable_stage2_harvest_dirty(&s2->pgt, base, S2_DBM_PAGES * PAGE_SIZE,
+						 bmap, base, 0);
+	KUNIT_EXPECT_EQ(test, dirty, (S2_DBM_PAGES + 2) / 3);
+	for (i = 0; i < S2_DBM_PAGES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, test_bit_le(i, bmap), !(i % 3), "page %d", i);
+
+	/* Harvest does not clean: a second harvest finds the same pages. */
+	bitmap_zero(bmap, S2_DBM_PAGES);
+	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_harvest_dirty(&s2->pgt, base,
+			      S2_DBM_PAGES * PAGE_SIZE, bmap, base, 0), dirty);
+
+	/* Cleaning pages 8..15 leaves the other dirty pages dirty. */
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, base + 8 * PAGE_SIZE,
+							 8 * PAGE_SIZE), 0);
+	bitmap_zero(bmap, S2_DBM_PAGES);
+	kvm_pgtable_stage2_harvest_dirty(&s2->pgt, base, S2_DBM_PAGES * PAGE_SIZE, bmap, base, 0);
+	for (i = 0; i < S2_DBM_PAGES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, test_bit_le(i, bmap),
+				    !(i % 3) && (i < 8 || i >= 16), "page %d", i);
+
+	/* A harvest with a bitmap base below the range offsets its bits. */
+	bitmap_zero(bmap, S2_DBM_PAGES);
+	kvm_pgtable_stage2_harvest_dirty(&s2->pgt, base + 32 * PAGE_SIZE, 32 * PAGE_SIZE,
+					 bmap, base, 0);
+	for (i = 0; i < S2_DBM_PAGES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, test_bit_le(i, bmap), i >= 32 && !(i % 3),
+				    "page %d", i);
+
+	/* Clean and harvest never report: the caller owns that dirty state. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_outside), 0);
+	for (i = 0; i < S2_DBM_PAGES; i++)
+		KUNIT_EXPECT_EQ(test, s2_reported(i), 0);
+}
+
+/* Write-protect, unmap, break-before-make and collapse report dirty leaves. */
+static void s2_dbm_updates_report(struct kunit *test)
+{
+	u64 base = S2_TEST_BASE + S2_GB(4);
+	struct s2_ptep_walk w = {};
+	kvm_pte_t pte;
+	int i;
+
+	s2_dbm_setup(test, base, &w, KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_DBM);
+	for (i = 0; i < S2_DBM_PAGES; i++) {
+		pte = READ_ONCE(*w.ptep[i]);
+		KUNIT_ASSERT_EQ(test, pte & (S2_PTE_W | S2_PTE_DBM), S2_PTE_DBM);
+	}
+
+	/* Write-protect pages 0..15 (0, 2, ... dirty): DBM goes, dirty is reported. */
+	for (i = 0; i < 16; i += 2)
+		s2_hw_write(w.ptep[i]);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrprotect(&s2->pgt, base, 16 * PAGE_SIZE), 0);
+	for (i = 0; i < 16; i++) {
+		pte = READ_ONCE(*w.ptep[i]);
+		KUNIT_EXPECT_EQ_MSG(test, pte & (S2_PTE_W | S2_PTE_DBM), 0, "page %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, s2_reported(i), !(i & 1), "page %d", i);
+	}
+
+	/* Aging keeps the dirty state: nothing to report. */
+	s2_hw_write(w.ptep[20]);
+	KUNIT_EXPECT_TRUE(test, kvm_pgtable_stage2_test_clear_young(&s2->pgt, base + 20 * PAGE_SIZE,
+								     PAGE_SIZE, true));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(*w.ptep[20]) & (S2_PTE_W | S2_PTE_AF), S2_PTE_W);
+	KUNIT_EXPECT_EQ(test, s2_reported(20), 0);
+
+	/* Unmap reports the dirty pages it removes, once. */
+	s2_hw_write(w.ptep[21]);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_unmap(&s2->pgt, base + 16 * PAGE_SIZE,
+						       16 * PAGE_SIZE), 0);
+	for (i = 16; i < 32; i++)
+		KUNIT_EXPECT_EQ_MSG(test, s2_reported(i), i == 20 || i == 21, "page %d", i);
+
+	/* Break-before-make (a new output address) reports the old dirty leaf. */
+	s2_hw_write(w.ptep[40]);
+	KUNIT_ASSERT_EQ(test, s2_map(test, base + 40 * PAGE_SIZE, PAGE_SIZE, base + SZ_1G,
+				     KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_DBM), 0);
+	KUNIT_EXPECT_EQ(test, s2_reported(40), 1);
+	KUNIT_EXPECT_EQ(test, s2_pte_oa(READ_ONCE(*w.ptep[40])), base + SZ_1G);
+
+	/* Collapsing the table into a block reports its dirty leaves. */
+	s2_hw_write(w.ptep[50]);
+	s2_hw_write(w.ptep[63]);
+	KUNIT_ASSERT_EQ(test, s2_map(test, base, SZ_2M, base, KVM_PGTABLE_PROT_RW), 0);
+	KUNIT_EXPECT_EQ(test, s2->unlinked_freed, 1);
+	for (i = 32; i < S2_DBM_PAGES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, s2_reported(i), i == 40 || i == 50 || i == 63,
+				    "page %d", i);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_outside), 0);
+}
+
+/*
+ * The race: a kthread plays the hardware, making writable-clean pages dirty
+ * as fast as it can and counting each one it made dirty, while the test runs
+ * every software update of a DBM leaf in turn. Every dirty state the
+ * "hardware" set must be found exactly once: harvested (then cleaned),
+ * reported by an update, or still in the leaf at the end.
+ */
+#define S2_RACE_PAGES		(S2_DBM_PAGES - 1)	/* the last one pins the table */
+#define S2_RACE_ROUNDS		60
+
+struct s2_race {
+	struct s2_ptep_walk	w;
+	atomic_t		hw_set[S2_RACE_PAGES];
+	atomic_t		hw_attempts;
+};
+
+static int s2_race_hw(void *arg)
+{
+	struct s2_race *r = arg;
+	int i;
+
+	while (!kthread_should_stop()) {
+		for (i = 0; i < S2_RACE_PAGES; i++) {
+			if (s2_hw_write(r->w.ptep[i]))
+				atomic_inc(&r->hw_set[i]);
+		}
+		atomic_inc(&r->hw_attempts);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void s2_race_harvest(struct kunit *test, u64 base, unsigned long *bmap, int *collected)
+{
+	int i;
+
+	bitmap_zero(bmap, S2_DBM_PAGES);
+	KUNIT_ASSERT_GE(test, kvm_pgtable_stage2_harvest_dirty(&s2->pgt, base,
+			S2_RACE_PAGES * PAGE_SIZE, bmap, base, 0), 0);
+	for (i = 0; i < S2_RACE_PAGES; i++) {
+		if (!test_bit_le(i, bmap))
+			continue;
+		/* A dirty leaf stays dirty until cleaned: clean exactly it. */
+		KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, base + i * PAGE_SIZE,
+								 PAGE_SIZE), 0);
+		collected[i]++;
+	}
+}
+
+static void s2_dbm_race(struct kunit *test)
+{
+	const enum kvm_pgtable_prot clean = KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_DBM;
+	u64 base = S2_TEST_BASE + S2_GB(4), size = S2_RACE_PAGES * PAGE_SIZE;
+	unsigned long *bmap = kunit_kzalloc(test, BITS_TO_LONGS(S2_DBM_PAGES) *
+					    sizeof(long), GFP_KERNEL);
+	struct s2_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	int *collected = kunit_kcalloc(test, S2_RACE_PAGES, sizeof(int), GFP_KERNEL);
+	struct task_struct *hw;
+	int round, i, lost = 0, extra = 0, total = 0;
+	kvm_pte_t pte;
+
+	KUNIT_ASSERT_NOT_NULL(test, bmap);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, collected);
+	s2_dbm_setup(test, base, &r->w, clean);
+	s2_topup(test, &s2->mc, KVM_PGTABLE_LAST_LEVEL);
+
+	hw = kthread_run(s2_race_hw, r, "s2-dbm-hw");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(hw));
+
+	for (round = 0; round < S2_RACE_ROUNDS; round++) {
+		switch (round % 5) {
+		case 0:	/* aging keeps dirty state, AF goes */
+			kvm_pgtable_stage2_test_clear_young(&s2->pgt, base, size, true);
+			break;
+		case 1:	/* write-protect, then make writable-clean again */
+			kvm_pgtable_stage2_wrprotect(&s2->pgt, base, size);
+			for (i = 0; i < S2_RACE_PAGES; i++)
+				kvm_pgtable_stage2_relax_perms(&s2->pgt, base + i * PAGE_SIZE,
+							       clean, 0);
+			break;
+		case 2:	/* unmap and map again (MMU notifier, memslot removal) */
+			kvm_pgtable_stage2_unmap(&s2->pgt, base, size);
+			s2_topup(test, &s2->mc, KVM_PGTABLE_LAST_LEVEL);
+			kvm_pgtable_stage2_map(&s2->pgt, base, size, base, clean, &s2->mc, 0);
+			break;
+		case 3:	/* break-before-make to the other output address, and back */
+			s2_topup(test, &s2->mc, KVM_PGTABLE_LAST_LEVEL);
+			kvm_pgtable_stage2_map(&s2->pgt, base, size, base + SZ_1G, clean,
+					       &s2->mc, 0);
+			kvm_pgtable_stage2_map(&s2->pgt, base, size, base, clean, &s2->mc, 0);
+			break;
+		case 4:	/* KVM_GET_DIRTY_LOG: harvest, then clean what was found */
+			s2_race_harvest(test, base, bmap, collected);
+			break;
+		}
+		cond_resched();
+	}
+
+	kthread_stop(hw);
+
+	/* What the "hardware" left dirty in the leaves. */
+	bitmap_zero(bmap, S2_DBM_PAGES);
+	kvm_pgtable_stage2_harvest_dirty(&s2->pgt, base, size, bmap, base, 0);
+
+	for (i = 0; i < S2_RACE_PAGES; i++) {
+		int set = atomic_read(&r->hw_set[i]);
+		int found = collected[i] + s2_reported(i) + test_bit_le(i, bmap);
+
+		total += set;
+		if (found < set)
+			lost += set - found;
+		else
+			extra += found - set;
+		pte = READ_ONCE(*r->w.ptep[i]);
+		KUNIT_EXPECT_TRUE_MSG(test, kvm_pte_valid(pte), "page %d", i);
+	}
+
+	kunit_info(test, "%d rounds, %d hardware passes, %d dirty states set, %d lost, %d extra\n",
+		   S2_RACE_ROUNDS, atomic_read(&r->hw_attempts), total, lost, extra);
+	KUNIT_EXPECT_GT(test, total, 0);
+	KUNIT_EXPECT_EQ(test, lost, 0);
+	KUNIT_EXPECT_EQ(test, extra, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_outside), 0);
+}
+
 static struct kunit_case s2_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(s2_map_unmap_level, s2_levels_gen_params),
 	KUNIT_CASE(s2_refcount_after_unmap),
@@ -509,6 +833,9 @@ static struct kunit_case s2_pgtable_cases[] = {
 	KUNIT_CASE(s2_split_1g_block),
 	KUNIT_CASE(s2_collapse_table),
 	KUNIT_CASE(s2_walk_range),
+	KUNIT_CASE(s2_dbm_clean_harvest),
+	KUNIT_CASE(s2_dbm_updates_report),
+	KUNIT_CASE(s2_dbm_race),
 	{}
 };
 

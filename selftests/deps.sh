@@ -12,6 +12,8 @@ qemu-system-aarch64:qemu-system-arm
 make:make gcc:gcc flex:flex bison:bison bc:bc cpio:cpio perl:perl
 python3:python3 git:git xz:xz-utils dpkg-deb:dpkg apt-get:apt sparse:sparse
 /usr/include/gelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
+/usr/lib/python3/dist-packages/ply/__init__.py:python3-ply
+/usr/lib/python3/dist-packages/git/__init__.py:python3-git
 /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring"
 
 missing=()
