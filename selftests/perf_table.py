@@ -10,7 +10,10 @@ is 1.
 
 One column per plan entry that ran dirty_log_perf_test; one row per phase
 (seconds; the per-iteration phases are the mean over iterations 2..N, the
-first iteration populates the dirty bitmap and is shown on its own).
+first iteration populates the dirty bitmap and is shown on its own; iter[2..]
+is dirty + get + clear).  For entries named X.dbm and X.wp (the same test with
+hardware dirty state and with write-protection, from the same boot), a
+column "X dbm/wp" gives the ratio of the two.
 Exit status 1 when no entry produced figures.
 """
 import re
@@ -57,20 +60,36 @@ def main():
     if not runs:
         print('no dirty_log_perf_test figures in %s' % sys.argv[1])
         return 1
-    names = list(runs)
+    for r in runs.values():
+        d, g, c = r['dirty[2..]'], r['get[2..]'], r['clear[2..]']
+        r['iter[2..]'] = [a + b + e for a, b, e in zip(d, g, c)] if len(d) == len(g) == len(c) else []
+    ratios = {}
+    for n in list(runs):
+        if n.endswith('.dbm') and n[:-4] + '.wp' in runs:
+            ratios[n[:-4] + ' dbm/wp'] = (n, n[:-4] + '.wp')
+    names = list(runs) + list(ratios)
     w = max(14, *(len(n) for n in names))
     print('dirty_log_perf_test, seconds (mean of iterations 2..N where marked)')
     print('%-12s' % 'phase' + ''.join(' %*s' % (w, n) for n in names))
     rows = []
-    for p, _ in PHASES:
+    def mean(n, p):
+        v = runs[n][p]
+        return sum(v) / len(v) if v else None
+
+    for p in [p for p, _ in PHASES] + ['iter[2..]']:
         vals = []
         for n in names:
-            v = runs[n][p]
-            vals.append(sum(v) / len(v) if v else None)
+            if n in ratios:
+                a, b = mean(ratios[n][0], p), mean(ratios[n][1], p)
+                vals.append(a / b if a is not None and b else None)
+            else:
+                vals.append(mean(n, p))
         rows.append((p, vals))
-        print('%-12s' % p + ''.join(' %*s' % (w, '%.6f' % v if v is not None else '-')
-                                     for v in vals))
-    print('%-12s' % 'exit' + ''.join(' %*s' % (w, runs[n]['_rc']) for n in names))
+        print('%-12s' % p + ''.join(' %*s' % (w, ('%.3f' if n in ratios else '%.6f') % v
+                                              if v is not None else '-')
+                                     for n, v in zip(names, vals)))
+    print('%-12s' % 'exit' + ''.join(' %*s' % (w, runs[n]['_rc'] if n in runs else '')
+                                     for n in names))
     if len(sys.argv) > 2:
         with open(sys.argv[2], 'w') as f:
             f.write('phase,' + ','.join(names) + '\n')
