@@ -22,7 +22,7 @@ JOBS ?= $(shell nproc)
 DEBUG ?= 0
 T ?=
 KUNIT_FILTER ?=
-BOOTS ?= vhe nvhe protected
+BOOTS ?= vhe nvhe protected vhe-v3
 export BUILD KSRC JOBS DEBUG BOOTS ARCH CROSS_COMPILE KUNIT_FILTER
 export RIG_TESTS := $(T)
 

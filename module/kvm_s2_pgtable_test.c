@@ -50,6 +50,9 @@ struct s2_test {
 	u64			dbm_base;
 	atomic_t		reported[S2_DBM_PAGES];
 	atomic_t		reported_outside;
+	/* bbm_skipped() calls */
+	int			splits_nobbm;
+	int			collapses_nobbm;
 };
 
 /* mm_ops callbacks carry no context: the running case's state. */
@@ -130,6 +133,14 @@ static void s2_mark_hw_dirty(struct kvm_s2_mmu *mmu, u64 addr, u64 phys, u64 siz
 		atomic_inc(&s2->reported_outside);
 }
 
+static void s2_bbm_skipped(struct kvm_s2_mmu *mmu, bool collapse)
+{
+	if (collapse)
+		s2->collapses_nobbm++;
+	else
+		s2->splits_nobbm++;
+}
+
 static struct kvm_pgtable_mm_ops s2_mm_ops = {
 	.zalloc_page		= s2_zalloc_page,
 	.zalloc_pages_exact	= s2_zalloc_pages_exact,
@@ -143,6 +154,7 @@ static struct kvm_pgtable_mm_ops s2_mm_ops = {
 	.dcache_clean_inval_poc	= s2_dcache_clean_inval_poc,
 	.icache_inval_pou	= s2_icache_inval_pou,
 	.mark_hw_dirty		= s2_mark_hw_dirty,
+	.bbm_skipped		= s2_bbm_skipped,
 };
 
 static void s2_free_unlinked_table(void *addr, s8 level)
@@ -824,6 +836,163 @@ static void s2_dbm_race(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_outside), 0);
 }
 
+/*
+ * FEAT_BBM level 3 without TLB conflict aborts (ARM64_HAS_BBML3): splits and
+ * collapses replace the live entry, which must never be seen invalid. A
+ * kthread polls the entry the whole time, as a vCPU's table walk would.
+ */
+struct s2_poll {
+	kvm_pte_t	*ptep;
+	atomic_t	reads;
+	atomic_t	invalid;
+};
+
+static int s2_poll_fn(void *arg)
+{
+	struct s2_poll *p = arg;
+
+	while (!kthread_should_stop()) {
+		if (!kvm_pte_valid(READ_ONCE(*p->ptep)))
+			atomic_inc(&p->invalid);
+		atomic_inc(&p->reads);
+		cond_resched();
+	}
+	return 0;
+}
+
+static int s2_level2_visitor(const struct kvm_pgtable_visit_ctx *ctx,
+			     enum kvm_pgtable_walk_flags visit)
+{
+	kvm_pte_t **ptep = ctx->arg;
+
+	if (ctx->level == 2)
+		*ptep = ctx->ptep;
+	return 0;
+}
+
+/* The level-2 entry that maps @addr. */
+static kvm_pte_t *s2_level2_ptep(struct kunit *test, u64 addr)
+{
+	kvm_pte_t *ptep = NULL;
+	struct kvm_pgtable_walker walker = {
+		.cb	= s2_level2_visitor,
+		.flags	= KVM_PGTABLE_WALK_LEAF | KVM_PGTABLE_WALK_TABLE_PRE,
+		.arg	= &ptep,
+	};
+
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_walk(&s2->pgt, addr, PAGE_SIZE, &walker), 0);
+	KUNIT_ASSERT_NOT_NULL(test, ptep);
+	return ptep;
+}
+
+/* Every page of the 2M range at @addr maps @phys + offset with @attrs. */
+static void s2_expect_pages(struct kunit *test, u64 addr, u64 phys, kvm_pte_t attrs)
+{
+	kvm_pte_t pte;
+	s8 level;
+	int i;
+
+	for (i = 0; i < PTRS_PER_PTE; i++) {
+		pte = s2_leaf(test, addr + i * PAGE_SIZE, &level);
+		KUNIT_ASSERT_EQ_MSG(test, level, KVM_PGTABLE_LAST_LEVEL, "page %d", i);
+		KUNIT_ASSERT_EQ_MSG(test, s2_pte_oa(pte), phys + i * PAGE_SIZE, "page %d", i);
+		KUNIT_ASSERT_EQ_MSG(test, s2_pte_attrs(pte), attrs, "page %d", i);
+	}
+}
+
+static void s2_nobbm_split_collapse(struct kunit *test)
+{
+	u64 addr = S2_TEST_BASE + S2_GB(4), phys = S2_TEST_BASE + S2_GB(8);
+	struct s2_poll *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct task_struct *poller;
+	kvm_pte_t block;
+	int round, rounds = 16;
+	s8 level;
+
+	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
+		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_2M, phys, KVM_PGTABLE_PROT_RW), 0);
+	block = s2_leaf(test, addr, &level);
+	KUNIT_ASSERT_EQ(test, level, 2);
+	p->ptep = s2_level2_ptep(test, addr);
+
+	poller = kthread_run(s2_poll_fn, p, "s2-bbm-poll");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(poller));
+
+	for (round = 0; round < rounds; round++) {
+		/* Eager split: a table of pages, same addresses and attributes. */
+		s2_topup(test, &s2->mmu.split_page_cache, 1);
+		KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, addr, SZ_2M,
+							       &s2->mmu.split_page_cache), 0);
+		KUNIT_ASSERT_TRUE(test, kvm_pte_valid(READ_ONCE(*p->ptep)));
+		if (!round)
+			s2_expect_pages(test, addr, phys, s2_pte_attrs(block));
+
+		/* Collapse: the same block again, the table freed. */
+		KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_2M, phys, KVM_PGTABLE_PROT_RW), 0);
+		KUNIT_ASSERT_EQ(test, READ_ONCE(*p->ptep), block);
+	}
+
+	/* Fault-time split: mapping one page elsewhere keeps the others. */
+	KUNIT_ASSERT_EQ(test, s2_map(test, addr + PAGE_SIZE, PAGE_SIZE, phys + SZ_1G,
+				     KVM_PGTABLE_PROT_RW), 0);
+	KUNIT_EXPECT_EQ(test, s2_pte_oa(s2_leaf(test, addr, NULL)), phys);
+	KUNIT_EXPECT_EQ(test, s2_pte_oa(s2_leaf(test, addr + PAGE_SIZE, NULL)), phys + SZ_1G);
+	KUNIT_EXPECT_EQ(test, s2_pte_oa(s2_leaf(test, addr + SZ_2M - PAGE_SIZE, NULL)),
+			phys + SZ_2M - PAGE_SIZE);
+
+	kthread_stop(poller);
+
+	/* That table maps a page elsewhere: collapsing it needs the break. */
+	KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_2M, phys, KVM_PGTABLE_PROT_RW), 0);
+
+	kunit_info(test, "%d polls, %d saw the entry invalid; %d splits and %d collapses without a break\n",
+		   atomic_read(&p->reads), atomic_read(&p->invalid),
+		   s2->splits_nobbm, s2->collapses_nobbm);
+	KUNIT_EXPECT_EQ(test, s2->splits_nobbm, rounds + 1);
+	KUNIT_EXPECT_EQ(test, s2->collapses_nobbm, rounds);
+	KUNIT_EXPECT_EQ(test, s2->unlinked_freed, rounds + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->invalid), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&p->reads), 0);
+	KUNIT_EXPECT_EQ(test, s2_leaf(test, addr, NULL), block);
+}
+
+/* A collapse without a break still reports the dirty state of the table. */
+static void s2_nobbm_collapse_reports_dirty(struct kunit *test)
+{
+	u64 base = S2_TEST_BASE + S2_GB(4);
+	struct s2_ptep_walk w = { .base = base };
+	struct kvm_pgtable_walker walker = {
+		.cb	= s2_ptep_visitor,
+		.flags	= KVM_PGTABLE_WALK_LEAF,
+		.arg	= &w,
+	};
+	int i;
+
+	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
+		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
+
+	/* A whole table of identity pages, the first 64 writable-clean. */
+	KUNIT_ASSERT_EQ(test, s2_map(test, base, SZ_2M, base, KVM_PGTABLE_PROT_RW), 0);
+	s2_topup(test, &s2->mmu.split_page_cache, 1);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, base, SZ_2M,
+						       &s2->mmu.split_page_cache), 0);
+	s2->dbm_base = base;
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, base,
+							 S2_DBM_PAGES * PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_walk(&s2->pgt, base, S2_DBM_PAGES * PAGE_SIZE,
+					       &walker), 0);
+	s2_hw_write(w.ptep[3]);
+	s2_hw_write(w.ptep[40]);
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, base, SZ_2M, base, KVM_PGTABLE_PROT_RW), 0);
+	KUNIT_EXPECT_EQ(test, s2->collapses_nobbm, 1);
+	for (i = 0; i < S2_DBM_PAGES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, s2_reported(i), i == 3 || i == 40, "page %d", i);
+}
+
 static struct kunit_case s2_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(s2_map_unmap_level, s2_levels_gen_params),
 	KUNIT_CASE(s2_refcount_after_unmap),
@@ -836,6 +1005,8 @@ static struct kunit_case s2_pgtable_cases[] = {
 	KUNIT_CASE(s2_dbm_clean_harvest),
 	KUNIT_CASE(s2_dbm_updates_report),
 	KUNIT_CASE(s2_dbm_race),
+	KUNIT_CASE(s2_nobbm_split_collapse),
+	KUNIT_CASE(s2_nobbm_collapse_reports_dirty),
 	{}
 };
 

@@ -5,7 +5,7 @@
 #
 #   check.sh <plan> <kernel-out> <selftests-out> <module-out|-> <results-dir>
 #
-# Each boot (BOOTS, default "vhe nvhe protected") runs the plan in its own guest.
+# Each boot (BOOTS, default "vhe nvhe protected vhe-v3") runs the plan in its own guest.
 # A failed case is compared with the unpatched kernel: the rig builds the
 # base commit (once, cached under build/) and reruns just the failing plan
 # entries on it.
@@ -16,7 +16,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 plan=${1:?usage}; kout=${2:?usage}; sout=${3:?usage}; mout=${4:?usage}; rdir=${5:?usage}
-BOOTS=${BOOTS:-vhe nvhe protected}
+BOOTS=${BOOTS:-vhe nvhe protected vhe-v3}
 tree=$BUILD/linux
 dl=$BUILD/dl
 sfx=; [ "${DEBUG:-0}" = 1 ] && sfx=-debug
