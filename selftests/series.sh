@@ -134,6 +134,12 @@ bisect)
 		for f in $(git diff --name-only --diff-filter=AM "$c^" "$c" -- '*.c'); do
 			case $f in tools/*|*/selftests/*) continue ;; esac
 			obj=${f%.c}.o
+			# A file the configuration does not build (e.g. the
+			# stage-2 ptdump) has no object to check: say so.
+			if [ ! -f "$arg/$obj" ]; then
+				info "  W=1: $f is not built by this configuration; not checked"
+				continue
+			fi
 			after=$(file_warnings "$wt" "$arg" "$obj")
 			git -C "$wt" checkout -q --detach "$c^"
 			before=
