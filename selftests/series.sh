@@ -99,7 +99,7 @@ check)
 		fi
 	done
 	# New files must fall under an existing MAINTAINERS entry.
-	for f in $(git diff --name-only --diff-filter=A "$(git rev-list --max-parents=0 HEAD)" HEAD); do
+	for f in $(git diff --name-only --diff-filter=A rig-base HEAD); do
 		if ! scripts/get_maintainer.pl --no-git --no-git-fallback --nol -f "$f" 2>/dev/null |
 				grep -q .; then
 			echo "new file $f has no MAINTAINERS entry" >&2
