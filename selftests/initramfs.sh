@@ -27,9 +27,18 @@ list=$work/list
 	echo "file /bin/busybox $bb 755 0 0"
 	echo "file /init $RIG_TOP/selftests/init 755 0 0"
 	echo "file /plan $plan 644 0 0"
-	# The selftest binary of every plan entry that runs one ("./name ...";
-	# other commands are the guest's busybox).
-	awk -F'|' '!/^#/ && NF >= 4 && $4 ~ /^\.\// { split($4, w, " "); print w[1] }' "$plan" |
+	# The selftest binaries the plan's commands name: "./name ..." at the
+	# start of a command or of a shell command inside it (other commands
+	# are the guest's busybox).
+	awk -F'|' '!/^#/ && NF >= 4 {
+		cmd = substr($0, length($1 $2 $3) + 4)
+		while (match(cmd, /(^|[ ;&|(])\.\/[A-Za-z0-9_\/-]+/)) {
+			bin = substr(cmd, RSTART, RLENGTH)
+			sub(/^[ ;&|(]/, "", bin)
+			print bin
+			cmd = substr(cmd, RSTART + RLENGTH)
+		}
+	}' "$plan" |
 		sort -u | while read -r bin; do
 		bin=${bin#./}
 		if [ -x "$kst/$bin" ]; then
