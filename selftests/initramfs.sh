@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Pack the guest's initramfs with the kernel's own usr/gen_init_cpio: Debian's
-# static arm64 busybox, selftests/init, the test plan, the selftest binaries
-# the plan names and the KUnit modules.
+# static arm64 busybox, selftests/init, the helpers in selftests/guest/, the
+# test plan, the selftest binaries the plan names and the KUnit modules.
 #
 # Usage: initramfs.sh <kernel-out> <selftests-out> <module-dir|-> <plan> <busybox.deb> <output.cpio>
 set -euo pipefail
@@ -27,6 +27,10 @@ list=$work/list
 	echo "file /bin/busybox $bb 755 0 0"
 	echo "file /init $RIG_TOP/selftests/init 755 0 0"
 	echo "file /plan $plan 644 0 0"
+	# The rig's guest-side helpers that plan commands use.
+	for f in "$RIG_TOP"/selftests/guest/*; do
+		echo "file /bin/$(basename "$f") $f 755 0 0"
+	done
 	# The selftest binaries the plan's commands name: "./name ..." at the
 	# start of a command or of a shell command inside it (other commands
 	# are the guest's busybox).
