@@ -5,11 +5,13 @@
 #
 #   make              main job: tree, build, boot, dirty_log_perf_test table
 #   make check        every test; ends with "N passed, N failed[, N skipped]"
+#   make bench        write-protection against hardware dirty state: ratios,
+#                     harvest cost, splits; tables, CSV and plots in build/bench
 #
 # Variables: KSRC=/path/to/linux (your own 7.3 tree instead of Debian's
 # linux-source-7.3), JOBS=, DEBUG=1 (debug kernel), T=name[,pattern] (run
 # only these entries of selftests/plan), KUNIT_FILTER=suite.case glob,
-# BOOTS="vhe nvhe ...", BUILD=dir.
+# BOOTS="vhe nvhe ...", BUILD=dir, BENCH_SST=dir (selftests make bench runs).
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -32,14 +34,16 @@ SFX := $(if $(filter 1,$(DEBUG)),-debug)
 KOUT := $(BUILD)/out/linux$(SFX)
 SOUT := $(BUILD)/selftests/linux
 MOUT := $(BUILD)/module$(SFX)
+# The selftests make bench runs: those built from patches/ by default.
+BENCH_SST ?= $(SOUT)
 
-.PHONY: all main check kunit tree kernel selftests module export series-check \
+.PHONY: all main check bench kunit tree kernel selftests module export series-check \
 	bisect-build deps clean distclean help
 
 all: main
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: kunit tree kernel selftests module export series-check"
 	@echo "               bisect-build deps clean distclean"
 
@@ -75,6 +79,10 @@ main: selftests
 check: selftests module
 	@$(S)/check.sh $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results$(SFX)
 
+# selftests/plan.bench in a vhe and a vhe-v3 boot; see Documentation/bench.rst.
+bench: selftests module
+	@$(S)/bench.sh $(KOUT) $(abspath $(BENCH_SST)) $(MOUT) $(BUILD)/bench$(SFX)
+
 # Only the KUnit module, in one VHE boot.
 kunit: selftests module
 	@BOOTS=vhe RIG_TESTS='kunit*' $(S)/check.sh $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results-kunit$(SFX)
@@ -89,7 +97,8 @@ bisect-build: tree
 	@$(S)/series.sh bisect $(TREE) $(BUILD)/out/bisect
 
 clean:
-	rm -rf $(BUILD)/out $(BUILD)/selftests $(BUILD)/module* $(BUILD)/results* $(BUILD)/main*
+	rm -rf $(BUILD)/out $(BUILD)/selftests $(BUILD)/module* $(BUILD)/results* $(BUILD)/main* \
+		$(BUILD)/bench*
 
 # Also the trees and downloads.  Refuses while the tree holds unexported work.
 distclean:

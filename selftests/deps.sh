@@ -14,6 +14,7 @@ python3:python3 git:git xz:xz-utils dpkg-deb:dpkg apt-get:apt sparse:sparse
 /usr/include/gelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
 /usr/lib/python3/dist-packages/ply/__init__.py:python3-ply
 /usr/lib/python3/dist-packages/git/__init__.py:python3-git
+gnuplot:gnuplot-nox
 /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring"
 
 missing=()

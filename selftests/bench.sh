@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: run selftests/plan.bench in a vhe boot (the strategy matrix,
+# the harvest and the splits with break-before-make) and in a vhe-v3 boot
+# (the splits without a break), then print the tables, write the CSV files
+# and draw the plots (selftests/bench_table.py).
+#
+# Usage: bench.sh <kernel-out> <selftests-out> <module-out> <out-dir>
+# Environment: RIG_TESTS narrows the plan, as for make check.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kout=${1:?usage}; sout=${2:?usage}; mout=${3:?usage}; out=${4:?usage}
+here=$(dirname "$0")
+plan=$here/plan.bench
+
+[ -x "$sout/dirty_log_perf_test" ] || die "$sout/dirty_log_perf_test missing (make selftests)"
+[ -f "$mout/kvm_s2_harvest_bench.ko" ] || die "$mout/kvm_s2_harvest_bench.ko missing (make module)"
+command -v gnuplot >/dev/null || die "gnuplot missing (make deps installs it)"
+
+start=$(date +%s)
+mkdir -p "$out"
+rm -f "$out"/*.log "$out"/*.csv "$out"/*.png "$out"/*.svg
+bbdeb=$(busybox_deb "$BUILD/dl")
+"$here/initramfs.sh" "$kout" "$sout" "$mout" "$plan" "$bbdeb" "$out/initramfs.cpio"
+
+# The boots, as in check.sh: "<name>|<suffix to QEMU's -cpu max>".
+rc=0
+for conf in "vhe|" "vhe-v3|,midr=0x410fd842"; do
+	b=${conf%|*}
+	"$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/initramfs.cpio" "$b" \
+		"$out/$b.log" "$(boot_limit "$plan" "$b")" "" "${conf#*|}" || rc=1
+done
+
+python3 "$here/bench_table.py" "$out" "$out/vhe.log" "$out/vhe-v3.log" || rc=1
+info "bench: $(elapsed "$start"); tables: $out/*.csv, plots: $out/*.png $out/*.svg, logs: $out/*.log"
+[ $rc = 0 ] || die "a boot or a plan entry failed; see the logs above"

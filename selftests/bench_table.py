@@ -1,0 +1,473 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The tables, CSV files and plots of make bench, from its console logs.
+
+  bench_table.py <out-dir> <vhe.log> <vhe-v3.log>
+
+Reads the entries of selftests/plan.bench from the logs and prints:
+
+  1. the targets: DBM/WP ratios of 4 KiB anonymous memory with 2 vCPUs
+     (dirty time per iteration, GET+CLEAR, the whole iteration) and
+     harvest/floor, each with its limit and "met" or "MISSED";
+  2. per configuration (backing, vCPUs, memory per vCPU) the DBM/WP ratio of
+     every phase, and the stage-2 write faults per iteration;
+  3. the harvest against its floor, per table size, and one chunk's harvest;
+  4. splits and collapses with break-before-make (vhe) and without (vhe-v3).
+
+Every figure is the median over the repetitions, with [min-max] where
+shown; a ratio is taken per repetition (the WP and DBM runs of the same
+repetition) before the median.  Per-iteration figures are the mean over
+iterations 2..N of a run (iteration 1 finds the log initially set).
+
+Writes <out-dir>/bench.csv, harvest.csv and split.csv, and the plots
+ratios.{png,svg} and harvest.{png,svg} (gnuplot).  Exit status 1 when a
+plan entry failed or printed no figures; a missed target is reported, it
+does not change the exit status.
+"""
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+# (name, limit, what) of the DBM/WP targets, 4 KiB anonymous, 2 vCPUs.
+TARGETS = [
+    ('dirty', 0.10, 'guest dirty-memory time per iteration'),
+    ('get+clear', 1.5, 'GET+CLEAR time per iteration'),
+    ('iter', 0.30, 'whole iteration (dirty + GET + CLEAR)'),
+]
+HARVEST_LIMIT = 2.0
+TARGET_CONFIG = ('anon', 2)
+
+PERF = {
+    'populate': r'^Populate memory time: ([\d.]+)s',
+    'enable': r'^Enabling dirty logging time: ([\d.]+)s',
+    'disable': r'^Disabling dirty logging time: ([\d.]+)s',
+}
+ITER = {
+    'dirty': r'^Iteration (\d+) dirty memory time: ([\d.]+)s',
+    'get': r'^Iteration (\d+) get dirty log time: ([\d.]+)s',
+    'clear': r'^Iteration (\d+) clear dirty log time: ([\d.]+)s',
+}
+ITER_STATS = re.compile(r'^Iteration (\d+) stage-2 write faults: (\d+), exits: (\d+), '
+                        r'harvested: (\d+)')
+DISABLE_STATS = re.compile(r'^Disable stage-2 write faults: (\d+), exits: (\d+)')
+VM_STATS = re.compile(r'^hw_dirty_log: (\d+), split_without_break: (\d+), '
+                      r'collapse_without_break: (\d+)')
+PHASES = ['populate', 'enable', 'dirty', 'get', 'clear', 'get+clear', 'iter', 'disable']
+
+SPLIT_LINES = [
+    (re.compile(r'^split: (\d+) blocks split without a break, (\d+) write faults'),
+     ('split_nobreak', 'split_write_faults')),
+    (re.compile(r'^split: enabling dirty logging .* took ([\d.]+)s, (\d+) vCPU exits'),
+     ('split_s', 'split_exits')),
+    (re.compile(r'^collapse: (\d+) blocks split, (\d+) tables collapsed without a break'),
+     (None, 'collapse_nobreak')),
+    (re.compile(r'^collapse: the guest pass .* took ([\d.]+)s, (\d+) vCPU exits'),
+     ('collapse_pass_s', 'collapse_exits')),
+]
+HARVEST = re.compile(r's2bench: full pages=(\d+) dirty=(\d+) rep=(\d+) floor_ns=(\d+) '
+                     r'bitmap_ns=(\d+) walk_ns=(\d+) harvest_ns=(\d+)')
+CHUNK = re.compile(r's2bench: chunk pages=(\d+) chunk=(\d+) dirty=(\d+) rep=(\d+) '
+                   r'loops=(\d+) ns_per_chunk=(\d+)')
+RUN = re.compile(r'^@@BENCH RUN (?:dbm=([YN]) )?rep=(\d+)')
+SIZE = re.compile(r'^(\d+)([MG])$')
+
+
+def entries(log):
+    """{name: (rc or None, [lines])} of one console log."""
+    out, cur = {}, None
+    with open(log, errors='replace') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            if line.startswith('@@RIG BEGIN '):
+                cur = line.split(' ', 2)[2]
+                out[cur] = [None, []]
+            elif line.startswith('@@RIG END ') and cur:
+                m = re.search(r'rc=(\d+)', line)
+                out[cur][0] = int(m.group(1)) if m else 1
+                cur = None
+            elif cur:
+                out[cur][1].append(line)
+    return out
+
+
+def runs(lines):
+    """[(dbm 'Y'/'N'/None, rep, [lines])] of one entry."""
+    out = []
+    for line in lines:
+        m = RUN.match(line)
+        if m:
+            out.append((m.group(1), int(m.group(2)), []))
+        elif out:
+            out[-1][2].append(line)
+    return out
+
+
+def perf_run(lines):
+    """The figures of one dirty_log_perf_test run, or None if incomplete."""
+    r, it = {}, {}
+    for line in lines:
+        for k, rx in PERF.items():
+            m = re.match(rx, line)
+            if m:
+                r[k] = float(m.group(1))
+        for k, rx in ITER.items():
+            m = re.match(rx, line)
+            if m:
+                it.setdefault(int(m.group(1)), {})[k] = float(m.group(2))
+        m = ITER_STATS.match(line)
+        if m:
+            d = it.setdefault(int(m.group(1)), {})
+            d['faults'], d['exits'], d['harvested'] = (int(x) for x in m.groups()[1:])
+        m = DISABLE_STATS.match(line)
+        if m:
+            r['disable_exits'] = int(m.group(2))
+        m = VM_STATS.match(line)
+        if m:
+            r['hw'], r['splits_nobreak'], r['collapses_nobreak'] = (int(x) for x in m.groups())
+    later = [it[i] for i in sorted(it) if i >= 2]
+    need = ('dirty', 'get', 'clear', 'faults')
+    if (any(k not in r for k in list(PERF) + ['hw']) or 1 not in it or not later or
+            any(k not in d for d in later + [it[1]] for k in need)):
+        return None
+    for k in ('dirty', 'get', 'clear', 'faults', 'exits', 'harvested'):
+        r[k] = statistics.mean(d[k] for d in later)
+    r['get+clear'] = r['get'] + r['clear']
+    r['iter'] = r['dirty'] + r['get+clear']
+    r['dirty1'], r['faults1'] = it[1]['dirty'], it[1]['faults']
+    return r
+
+
+def spread(vals):
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return None
+    return statistics.median(vals), min(vals), max(vals), len(vals)
+
+
+def fmt(s, prec=3, ranged=True):
+    if s is None:
+        return '-'
+    f = lambda v: ('%.*g' % (prec, v)) if v else '0'
+    return f(s[0]) + (' [%s-%s]' % (f(s[1]), f(s[2])) if ranged else '')
+
+
+def perf_entries(ents, prefix, problems):
+    """{config: {'Y': [run], 'N': [run]}} for the entries named prefix.*"""
+    out = {}
+    for name, (rc, lines) in ents.items():
+        if not name.startswith(prefix):
+            continue
+        if rc != 0:
+            problems.append('%s: exit status %s' % (name, rc))
+        cfg = out.setdefault(name, {'Y': {}, 'N': {}})
+        for dbm, rep, rl in runs(lines):
+            r = perf_run(rl)
+            if r is None:
+                problems.append('%s: run dbm=%s rep=%d printed no complete figures' % (name, dbm, rep))
+                continue
+            if r['hw'] != (dbm == 'Y'):
+                problems.append('%s: run dbm=%s rep=%d ran with hw_dirty_log=%d' %
+                                (name, dbm, rep, r['hw']))
+                continue
+            cfg[dbm][rep] = r
+        if not cfg['Y'] or not cfg['N']:
+            problems.append('%s: no complete pair of runs' % name)
+    return out
+
+
+def ratios(cfg, key):
+    reps = sorted(set(cfg['Y']) & set(cfg['N']))
+    return [cfg['Y'][r][key] / cfg['N'][r][key] for r in reps if cfg['N'][r][key]]
+
+
+def config_key(name):
+    # bench.<backing>.v<N>.<size>
+    _, backing, v, size = name.split('.', 3)
+    m = SIZE.match(size)
+    mb = int(m.group(1)) * (1024 if m.group(2) == 'G' else 1)
+    return backing, int(v[1:]), mb
+
+
+def matrix(ents, out, problems):
+    cfgs = perf_entries(ents, 'bench.', problems)
+    order = sorted(cfgs, key=config_key)
+    rows = []
+    for name in order:
+        backing, v, mb = config_key(name)
+        cfg = cfgs[name]
+        for p in PHASES + ['faults', 'exits', 'harvested', 'dirty1', 'faults1']:
+            for strat, label in (('N', 'wp'), ('Y', 'dbm')):
+                s = spread([r[p] for r in cfg[strat].values()])
+                if s:
+                    rows.append((name, backing, v, mb, label, p) + s)
+            if p in PHASES:
+                s = spread(ratios(cfg, p))
+                if s:
+                    rows.append((name, backing, v, mb, 'dbm/wp', p) + s)
+    with open(os.path.join(out, 'bench.csv'), 'w') as f:
+        f.write('config,backing,vcpus,mib_per_vcpu,strategy,metric,median,min,max,n\n')
+        for r in rows:
+            f.write('%s,%s,%d,%d,%s,%s,%.9g,%.9g,%.9g,%d\n' % r)
+    return cfgs, order
+
+
+def harvest(ents, out, problems):
+    rc, lines = ents.get('harvest', (None, []))
+    if rc != 0:
+        problems.append('harvest: exit status %s' % rc)
+    full, chunk = {}, {}
+    for line in lines:
+        m = HARVEST.search(line)
+        if m:
+            pages, dirty, _, floor, bitmap, walk, harv = (int(x) for x in m.groups())
+            dirty_pct = 100 * dirty // pages
+            full.setdefault(pages, []).append({'floor': floor, 'bitmap': bitmap,
+                                               'walk': walk, 'harvest': harv})
+        m = CHUNK.search(line)
+        if m:
+            pages, size, _, _, _, ns = (int(x) for x in m.groups())
+            chunk.setdefault(pages, []).append(ns)
+            chunk_pages = size
+    if not full or set(full) != set(chunk):
+        problems.append('harvest: no complete figures')
+        return None
+    res = {}
+    with open(os.path.join(out, 'harvest.csv'), 'w') as f:
+        f.write('pages,metric,median,min,max,n\n')
+        for pages in sorted(full):
+            d = {k: spread([r[k] for r in full[pages]]) for k in full[pages][0]}
+            d['harvest/floor'] = spread([r['harvest'] / r['floor'] for r in full[pages]])
+            d['walk/floor'] = spread([r['walk'] / r['floor'] for r in full[pages]])
+            d['harvest_ns_per_page'] = spread([r['harvest'] / pages for r in full[pages]])
+            d['chunk'] = spread(chunk[pages])
+            res[pages] = d
+            for k, s in d.items():
+                f.write('%d,%s,%.9g,%.9g,%.9g,%d\n' % ((pages, k) + s))
+    return res, chunk_pages, dirty_pct
+
+
+def split(logs, out, problems):
+    """{boot: {metric: spread}} from split_nobbm and split.thp.*."""
+    res = {}
+    for boot, ents in logs.items():
+        d = {}
+        rc, lines = ents.get('split_nobbm', (None, []))
+        if rc != 0:
+            problems.append('%s split_nobbm: exit status %s' % (boot, rc))
+        vals = {}
+        for _, _, rl in runs(lines):
+            for line in rl:
+                for rx, keys in SPLIT_LINES:
+                    m = rx.match(line)
+                    if m:
+                        for k, v in zip(keys, m.groups()):
+                            if k:
+                                vals.setdefault(k, []).append(float(v))
+        for k, v in vals.items():
+            d['split_nobbm ' + k] = spread(v)
+        cfgs = perf_entries({n: e for n, e in ents.items() if n.startswith('split.')},
+                            'split.', problems)
+        for name, cfg in cfgs.items():
+            for strat, label in (('N', 'wp'), ('Y', 'dbm')):
+                for k in ('enable', 'dirty1', 'faults1', 'disable', 'disable_exits',
+                          'splits_nobreak', 'collapses_nobreak'):
+                    d['%s %s %s' % (name, label, k)] = spread(
+                        [r[k] for r in cfg[strat].values()])
+        res[boot] = d
+    with open(os.path.join(out, 'split.csv'), 'w') as f:
+        f.write('metric,boot,median,min,max,n\n')
+        for boot, d in res.items():
+            for k, s in sorted(d.items()):
+                if s:
+                    f.write('%s,%s,%.9g,%.9g,%.9g,%d\n' % ((k, boot) + s))
+    return res
+
+
+def print_targets(cfgs, order, harv):
+    print('Targets (DBM/WP, 4 KiB anonymous memory, manual-protect GET+CLEAR, 2 vCPUs, '
+          'one boot; median [min-max] of the repetitions):')
+    verdicts = []
+    for name in order:
+        backing, v, mb = config_key(name)
+        if (backing, v) != TARGET_CONFIG:
+            continue
+        for key, limit, what in TARGETS:
+            s = spread(ratios(cfgs[name], key))
+            ok = s is not None and s[0] <= limit
+            verdicts.append(ok)
+            print('  %-40s %2dx%-4dM  %-22s <= %-4g %s' % (
+                what, v, mb, fmt(s), limit, 'met' if ok else 'MISSED'))
+    if harv:
+        res = harv[0]
+        for pages in sorted(res):
+            s = res[pages]['harvest/floor']
+            ok = s[0] <= HARVEST_LIMIT
+            verdicts.append(ok)
+            print('  %-40s %8s  %-22s <= %-4g %s' % (
+                'harvest time / plain-read floor', '%dM' % (pages * 4 // 1024), fmt(s),
+                HARVEST_LIMIT, 'met' if ok else 'MISSED'))
+    missed = verdicts.count(False)
+    print('  %d of %d targets met%s' % (len(verdicts) - missed, len(verdicts),
+                                       ', %d MISSED' % missed if missed else ''))
+    print()
+
+
+def print_matrix(cfgs, order):
+    print('DBM/WP ratio per phase (median of the repetitions; per-iteration phases: '
+          'mean of iterations 2..N)')
+    cols = PHASES
+    print('%-18s' % 'config' + ''.join('%10s' % c for c in cols) +
+          '%14s%14s' % ('faults/it wp', 'faults/it dbm'))
+    for name in order:
+        backing, v, mb = config_key(name)
+        cfg = cfgs[name]
+        line = '%-18s' % ('%s %dx%dM' % (backing, v, mb))
+        for c in cols:
+            s = spread(ratios(cfg, c))
+            line += '%10s' % fmt(s, ranged=False)
+        for strat in ('N', 'Y'):
+            s = spread([r['faults'] for r in cfg[strat].values()])
+            line += '%14s' % ('%.0f' % s[0] if s else '-')
+        print(line)
+    print()
+    print('Spread of the headline ratios (median [min-max]), and seconds per iteration')
+    print('%-18s %-22s %-22s %-22s %12s %12s' % ('config', 'dirty', 'get+clear', 'iter',
+                                                 'iter wp s', 'iter dbm s'))
+    for name in order:
+        backing, v, mb = config_key(name)
+        cfg = cfgs[name]
+        wp = spread([r['iter'] for r in cfg['N'].values()])
+        dbm = spread([r['iter'] for r in cfg['Y'].values()])
+        print('%-18s %-22s %-22s %-22s %12s %12s' % (
+            '%s %dx%dM' % (backing, v, mb), fmt(spread(ratios(cfg, 'dirty'))),
+            fmt(spread(ratios(cfg, 'get+clear'))), fmt(spread(ratios(cfg, 'iter'))),
+            fmt(wp, ranged=False), fmt(dbm, ranged=False)))
+    print()
+
+
+def print_harvest(harv):
+    res, chunk_pages, dirty_pct = harv
+    print('Harvest of N 4K pages (%d%% dirty) against a plain read of the same '
+          'page-table pages; microseconds, median of the repetitions' % dirty_pct)
+    print('%10s %10s %10s %10s %10s %16s %12s %14s' % (
+        'pages', 'floor', 'read+bits', 'empty walk', 'harvest', 'harvest/floor',
+        'ns/page', '%d-page chunk' % chunk_pages))
+    for pages in sorted(res):
+        d = res[pages]
+        print('%10d %10.1f %10.1f %10.1f %10.1f %16s %12.2f %12.2f us' % (
+            pages, d['floor'][0] / 1e3, d['bitmap'][0] / 1e3, d['walk'][0] / 1e3,
+            d['harvest'][0] / 1e3, fmt(d['harvest/floor']),
+            d['harvest_ns_per_page'][0], d['chunk'][0] / 1e3))
+    p = sorted(res)
+    lin = (res[p[-1]]['harvest'][0] / res[p[0]]['harvest'][0]) / (p[-1] / p[0])
+    ch = res[p[-1]]['chunk'][0] / res[p[0]]['chunk'][0]
+    print('  scaling: %dx the pages took %.2fx the time per page; one chunk in the '
+          'largest table took %.2fx its time in the smallest' % (p[-1] // p[0], lin, ch))
+    print()
+
+
+def print_split(sp):
+    if 'vhe' not in sp or 'vhe-v3' not in sp:
+        return
+    a, b = sp['vhe'], sp['vhe-v3']
+    print('Splits and collapses: break-before-make (vhe) against BBM level 3 without a '
+          'break (vhe-v3); median [min-max]')
+    print('%-52s %-26s %-26s %8s' % ('metric', 'vhe (break)', 'vhe-v3 (no break)', 'v3/vhe'))
+    for k in sorted(set(a) | set(b)):
+        x, y = a.get(k), b.get(k)
+        r = '%.3g' % (y[0] / x[0]) if x and y and x[0] else '-'
+        print('%-52s %-26s %-26s %8s' % (k, fmt(x), fmt(y), r))
+    print()
+
+
+def plots(out, cfgs, order, harv):
+    dat = os.path.join(out, 'ratios.dat')
+    with open(dat, 'w') as f:
+        f.write('# MiB/vCPU, then median min max of the DBM/WP ratio: dirty, get+clear, '
+                'iter (anon, 2 vCPUs)\n')
+        for name in order:
+            backing, v, mb = config_key(name)
+            if (backing, v) != TARGET_CONFIG:
+                continue
+            vals = [spread(ratios(cfgs[name], k)) for k, _, _ in TARGETS]
+            if None in vals:
+                continue
+            f.write('%d %s\n' % (mb, ' '.join('%g %g %g' % s[:3] for s in vals)))
+    hdat = os.path.join(out, 'harvest.dat')
+    if harv:
+        with open(hdat, 'w') as f:
+            f.write('# pages, median ns: floor read+bits walk harvest chunk\n')
+            for pages, d in sorted(harv[0].items()):
+                f.write('%d %g %g %g %g %g\n' % (pages, d['floor'][0], d['bitmap'][0],
+                                                 d['walk'][0], d['harvest'][0],
+                                                 d['chunk'][0]))
+    for term, ext in (('pngcairo size 900,600', 'png'), ('svg size 900,600', 'svg')):
+        script = '''
+set terminal %(term)s
+set output "%(out)s/ratios.%(ext)s"
+set title "DBM/WP ratio, 4 KiB anonymous, 2 vCPUs, one boot (median, min-max)"
+set xlabel "guest memory per vCPU (MiB)"
+set ylabel "DBM / WP"
+set logscale xy
+set xtics (32, 64, 128, 256, 512, 1024)
+set key top left
+set grid
+plot "%(dat)s" using 1:2:3:4 with yerrorlines title "dirty memory per iteration", \\
+     "%(dat)s" using 1:5:6:7 with yerrorlines title "GET+CLEAR", \\
+     "%(dat)s" using 1:8:9:10 with yerrorlines title "whole iteration", \\
+     0.10 with lines dt 2 title "target dirty 0.10", \\
+     1.5 with lines dt 3 title "target GET+CLEAR 1.5", \\
+     0.30 with lines dt 4 title "target iteration 0.30"
+''' % {'term': term, 'ext': ext, 'out': out, 'dat': dat}
+        if harv:
+            script += '''
+set output "%(out)s/harvest.%(ext)s"
+set title "Harvest of N 4K pages against a plain read of the page-table pages (median)"
+set xlabel "pages in the table"
+set ylabel "time (us)"
+set xtics auto
+set logscale xy
+set format x "%%.0s%%c"
+plot "%(hdat)s" using 1:($2/1e3) with linespoints title "floor: plain read", \\
+     "%(hdat)s" using 1:($3/1e3) with linespoints title "plain read + bitmap", \\
+     "%(hdat)s" using 1:($4/1e3) with linespoints title "kvm_pgtable_walk, empty callback", \\
+     "%(hdat)s" using 1:($5/1e3) with linespoints title "kvm_pgtable_stage2_harvest_dirty", \\
+     "%(hdat)s" using 1:($6/1e3) with linespoints title "harvest of one 64-page chunk"
+''' % {'ext': ext, 'out': out, 'hdat': hdat}
+        p = subprocess.run(['gnuplot'], input=script, text=True, capture_output=True)
+        if p.returncode:
+            sys.exit('gnuplot failed: %s' % p.stderr.strip())
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    out, vlog, v3log = sys.argv[1:]
+    problems = []
+    logs = {}
+    for boot, log in (('vhe', vlog), ('vhe-v3', v3log)):
+        if os.path.exists(log):
+            logs[boot] = entries(log)
+        else:
+            problems.append('%s: no console log %s' % (boot, log))
+    vhe = logs.get('vhe', {})
+    cfgs, order = matrix(vhe, out, problems)
+    harv = harvest(vhe, out, problems)
+    sp = split(logs, out, problems)
+
+    print_targets(cfgs, order, harv)
+    print_matrix(cfgs, order)
+    if harv:
+        print_harvest(harv)
+    print_split(sp)
+    plots(out, cfgs, order, harv)
+    print('CSV: %s/{bench,harvest,split}.csv; plots: %s/{ratios,harvest}.{png,svg}' % (out, out))
+    for p in problems:
+        print('error: ' + p)
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
