@@ -13,7 +13,9 @@ One column per plan entry that ran dirty_log_perf_test; one row per phase
 first iteration populates the dirty bitmap and is shown on its own; iter[2..]
 is dirty + get + clear).  For entries named X.dbm and X.wp (the same test with
 hardware dirty state and with write-protection, from the same boot), a
-column "X dbm/wp" gives the ratio of the two.
+column "X dbm/wp" gives the ratio of the two, and for 4 KiB anonymous
+memory a headline compares the ratios with the targets of make bench (one
+run each here: make bench repeats them, see Documentation/bench.rst).
 Exit status 1 when no entry produced figures.
 """
 import re
@@ -49,6 +51,32 @@ def parse(log):
                     if m:
                         runs[cur][p].append(float(m.group(1)))
     return runs
+
+
+# DBM/WP targets of make bench (Documentation/bench.rst): (phase, limit, what)
+TARGETS = [
+    ('dirty[2..]', 0.10, 'guest dirty-memory time per iteration'),
+    ('get+clear[2..]', 1.5, 'GET+CLEAR time per iteration'),
+    ('iter[2..]', 0.30, 'whole iteration (dirty + GET + CLEAR)'),
+]
+
+
+def headline(runs):
+    dbm, wp = runs.get('perf.anonymous.dbm'), runs.get('perf.anonymous.wp')
+    if not dbm or not wp:
+        return
+    print('headline, 4 KiB anonymous, DBM/WP (one run each; make bench repeats them):')
+    for p, limit, what in TARGETS:
+        a = [x + y for x, y in zip(dbm['get[2..]'], dbm['clear[2..]'])] \
+            if p == 'get+clear[2..]' else dbm[p]
+        b = [x + y for x, y in zip(wp['get[2..]'], wp['clear[2..]'])] \
+            if p == 'get+clear[2..]' else wp[p]
+        if not a or not b or not sum(b):
+            print('  %-40s -' % what)
+            continue
+        r = (sum(a) / len(a)) / (sum(b) / len(b))
+        print('  %-40s %8.3f  target <= %-4g %s' % (what, r, limit,
+                                                     'met' if r <= limit else 'MISSED'))
 
 
 def main():
@@ -90,6 +118,7 @@ def main():
                                      for n, v in zip(names, vals)))
     print('%-12s' % 'exit' + ''.join(' %*s' % (w, runs[n]['_rc'] if n in runs else '')
                                      for n in names))
+    headline(runs)
     if len(sys.argv) > 2:
         with open(sys.argv[2], 'w') as f:
             f.write('phase,' + ','.join(names) + '\n')
