@@ -127,6 +127,10 @@ def perf_run(lines):
         if m:
             r['hw'], r['splits_nobreak'], r['collapses_nobreak'] = (int(x) for x in m.groups())
     later = [it[i] for i in sorted(it) if i >= 2]
+    # Without manual protection (-g) GET also cleans: there is no CLEAR.
+    if not any('clear' in d for d in it.values()):
+        for d in it.values():
+            d['clear'] = 0.0
     need = ('dirty', 'get', 'clear', 'faults')
     if (any(k not in r for k in list(PERF) + ['hw']) or 1 not in it or not later or
             any(k not in d for d in later + [it[1]] for k in need)):
@@ -149,7 +153,7 @@ def spread(vals):
 def fmt(s, prec=3, ranged=True):
     if s is None:
         return '-'
-    f = lambda v: ('%.*g' % (prec, v)) if v else '0'
+    f = lambda v: '%d' % v if v == int(v) else '%.*g' % (prec, v)
     return f(s[0]) + (' [%s-%s]' % (f(s[1]), f(s[2])) if ranged else '')
 
 
