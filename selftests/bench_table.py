@@ -407,7 +407,8 @@ def plots(out, cfgs, order, harv):
                 f.write('%d %g %g %g %g %g\n' % (pages, d['floor'][0], d['bitmap'][0],
                                                  d['walk'][0], d['harvest'][0],
                                                  d['chunk'][0]))
-    for term, ext in (('pngcairo size 900,600', 'png'), ('svg size 900,600', 'svg')):
+    for term, ext in (('pngcairo noenhanced size 900,600', 'png'),
+                      ('svg noenhanced size 900,600', 'svg')):
         script = '''
 set terminal %(term)s
 set output "%(out)s/ratios.%(ext)s"
@@ -415,15 +416,17 @@ set title "DBM/WP ratio, 4 KiB anonymous, 2 vCPUs, one boot (median, min-max)"
 set xlabel "guest memory per vCPU (MiB)"
 set ylabel "DBM / WP"
 set logscale xy
-set xtics (32, 64, 128, 256, 512, 1024)
-set key top left
+set xrange [24:180]
+set yrange [0.0001:20]
+set xtics (32, 64, 128)
+set key bottom right
 set grid
 plot "%(dat)s" using 1:2:3:4 with yerrorlines title "dirty memory per iteration", \\
      "%(dat)s" using 1:5:6:7 with yerrorlines title "GET+CLEAR", \\
      "%(dat)s" using 1:8:9:10 with yerrorlines title "whole iteration", \\
-     0.10 with lines dt 2 title "target dirty 0.10", \\
-     1.5 with lines dt 3 title "target GET+CLEAR 1.5", \\
-     0.30 with lines dt 4 title "target iteration 0.30"
+     0.10 with lines dt 2 lc "black" title "target dirty 0.10", \\
+     1.5 with lines dt 3 lc "black" title "target GET+CLEAR 1.5", \\
+     0.30 with lines dt 4 lc "black" title "target iteration 0.30"
 ''' % {'term': term, 'ext': ext, 'out': out, 'dat': dat}
         if harv:
             script += '''
@@ -432,6 +435,8 @@ set title "Harvest of N 4K pages against a plain read of the page-table pages (m
 set xlabel "pages in the table"
 set ylabel "time (us)"
 set xtics auto
+set autoscale
+set key top left
 set logscale xy
 set format x "%%.0s%%c"
 plot "%(hdat)s" using 1:($2/1e3) with linespoints title "floor: plain read", \\
