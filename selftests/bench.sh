@@ -16,6 +16,14 @@ here=$(dirname "$0")
 plan=$here/plan.bench
 
 [ -x "$sout/dirty_log_perf_test" ] || die "$sout/dirty_log_perf_test missing (make selftests)"
+# The series' selftests need the options and stats the bench reads: -E
+# (eager split) and the stage-2 counts of dirty_log_perf_test, the timing of
+# split_nobbm_test.
+for want in "dirty_log_perf_test:KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE with this" \
+	"dirty_log_perf_test:stage-2 write faults" "arm64/split_nobbm_test:vCPU exits"; do
+	grep -qF "${want#*:}" "$sout/${want%%:*}" 2>/dev/null ||
+		die "$sout/${want%%:*} does not print '${want#*:}': selftests without the bench's selftest commits (BENCH_SST= to use others)"
+done
 [ -f "$mout/kvm_s2_harvest_bench.ko" ] || die "$mout/kvm_s2_harvest_bench.ko missing (make module)"
 command -v gnuplot >/dev/null || die "gnuplot missing (make deps installs it)"
 
