@@ -37,15 +37,15 @@ MOUT := $(BUILD)/module$(SFX)
 # The selftests make bench runs: those built from patches/ by default.
 BENCH_SST ?= $(SOUT)
 
-.PHONY: all main check bench kunit tree kernel selftests module export series-check \
-	bisect-build deps clean distclean help
+.PHONY: all main check check-debug mutants bench kunit tree kernel selftests module \
+	export series-check bisect-build deps clean distclean help
 
 all: main
 
 help:
 	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: kunit tree kernel selftests module export series-check"
-	@echo "               bisect-build deps clean distclean"
+	@echo "Other targets: check-debug mutants kunit tree kernel selftests module"
+	@echo "               export series-check bisect-build deps clean distclean"
 
 deps:
 	@mkdir -p $(BUILD)
@@ -82,6 +82,15 @@ check: selftests module
 # selftests/plan.bench in a vhe and a vhe-v3 boot; see Documentation/bench.rst.
 bench: selftests module
 	@$(S)/bench.sh $(KOUT) $(abspath $(BENCH_SST)) $(MOUT) $(BUILD)/bench$(SFX)
+
+# The whole plan on the debug kernel (KASAN, lockdep, PROVE_RCU, atomic
+# sleep checks: Kconfig.debug.frag); any splat fails the boot's kernel-log.
+check-debug:
+	@$(MAKE) --no-print-directory check DEBUG=1
+
+# The tests must catch the deliberate bugs in selftests/mutants/.
+mutants: selftests module
+	@$(S)/mutants.sh $(TREE) $(KOUT) $(SOUT) $(MOUT) $(BUILD)/mutants$(SFX)
 
 # Only the KUnit module, in one VHE boot.
 kunit: selftests module
