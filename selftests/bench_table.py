@@ -30,6 +30,8 @@ import statistics
 import subprocess
 import sys
 
+import results
+
 # (name, limit, what) of the DBM/WP targets, 4 KiB anonymous, 2 vCPUs.
 TARGETS = [
     ('dirty', 0.10, 'guest dirty-memory time per iteration'),
@@ -72,24 +74,6 @@ CHUNK = re.compile(r's2bench: chunk pages=(\d+) chunk=(\d+) dirty=(\d+) rep=(\d+
                    r'loops=(\d+) ns_per_chunk=(\d+)')
 RUN = re.compile(r'^@@BENCH RUN (?:dbm=([YN]) )?rep=(\d+)')
 SIZE = re.compile(r'^(\d+)([MG])$')
-
-
-def entries(log):
-    """{name: (rc or None, [lines])} of one console log."""
-    out, cur = {}, None
-    with open(log, errors='replace') as f:
-        for line in f:
-            line = line.rstrip('\n')
-            if line.startswith('@@RIG BEGIN '):
-                cur = line.split(' ', 2)[2]
-                out[cur] = [None, []]
-            elif line.startswith('@@RIG END ') and cur:
-                m = re.search(r'rc=(\d+)', line)
-                out[cur][0] = int(m.group(1)) if m else 1
-                cur = None
-            elif cur:
-                out[cur][1].append(line)
-    return out
 
 
 def runs(lines):
@@ -458,7 +442,7 @@ def main():
     logs = {}
     for boot, log in (('vhe', vlog), ('vhe-v3', v3log)):
         if os.path.exists(log):
-            logs[boot] = entries(log)
+            logs[boot] = results.split_log(log)[0]
         else:
             problems.append('%s: no console log %s' % (boot, log))
     vhe = logs.get('vhe', {})
