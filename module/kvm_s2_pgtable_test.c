@@ -15,6 +15,7 @@
 
 #include <kunit/test.h>
 #include <linux/bitmap.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/kvm_host.h>
@@ -53,6 +54,8 @@ struct s2_test {
 	/* bbm_skipped() calls */
 	int			splits_nobbm;
 	int			collapses_nobbm;
+	/* a kthread reading the tables: stopped before they are freed */
+	struct task_struct	*poller;
 };
 
 /* mm_ops callbacks carry no context: the running case's state. */
@@ -216,6 +219,8 @@ static void s2_test_exit(struct kunit *test)
 {
 	if (!s2)
 		return;
+	if (s2->poller)
+		kthread_stop(s2->poller);
 	kvm_pgtable_stage2_destroy(&s2->pgt);
 	s2_drain(&s2->mc);
 	s2_drain(&s2->mmu.split_page_cache);
@@ -842,9 +847,10 @@ static void s2_dbm_race(struct kunit *test)
  * kthread polls the entry the whole time, as a vCPU's table walk would.
  */
 struct s2_poll {
-	kvm_pte_t	*ptep;
-	atomic_t	reads;
-	atomic_t	invalid;
+	kvm_pte_t		*ptep;
+	atomic_t		reads;
+	atomic_t		invalid;
+	struct completion	started;
 };
 
 static int s2_poll_fn(void *arg)
@@ -854,10 +860,29 @@ static int s2_poll_fn(void *arg)
 	while (!kthread_should_stop()) {
 		if (!kvm_pte_valid(READ_ONCE(*p->ptep)))
 			atomic_inc(&p->invalid);
-		atomic_inc(&p->reads);
+		if (atomic_inc_return(&p->reads) == 1)
+			complete(&p->started);
 		cond_resched();
 	}
 	return 0;
+}
+
+/*
+ * Until the poller has read the entry once more: it then saw every state the
+ * entry went through so far, not only the last. A kthread that has not run
+ * yet when kthread_stop() comes never runs at all.
+ */
+static bool s2_poll_wait(struct s2_poll *p)
+{
+	int from = atomic_read(&p->reads);
+	unsigned long end = jiffies + 10 * HZ;
+
+	while (atomic_read(&p->reads) == from) {
+		if (time_after(jiffies, end))
+			return false;
+		cond_resched();
+	}
+	return true;
 }
 
 static int s2_level2_visitor(const struct kvm_pgtable_visit_ctx *ctx,
@@ -904,7 +929,6 @@ static void s2_nobbm_split_collapse(struct kunit *test)
 {
 	u64 addr = S2_TEST_BASE + S2_GB(4), phys = S2_TEST_BASE + S2_GB(8);
 	struct s2_poll *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-	struct task_struct *poller;
 	kvm_pte_t block;
 	int round, rounds = 16;
 	s8 level;
@@ -917,9 +941,14 @@ static void s2_nobbm_split_collapse(struct kunit *test)
 	block = s2_leaf(test, addr, &level);
 	KUNIT_ASSERT_EQ(test, level, 2);
 	p->ptep = s2_level2_ptep(test, addr);
+	init_completion(&p->started);
 
-	poller = kthread_run(s2_poll_fn, p, "s2-bbm-poll");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(poller));
+	s2->poller = kthread_run(s2_poll_fn, p, "s2-bbm-poll");
+	if (IS_ERR(s2->poller))
+		s2->poller = NULL;
+	KUNIT_ASSERT_NOT_NULL(test, s2->poller);
+	KUNIT_ASSERT_NE_MSG(test, wait_for_completion_timeout(&p->started, 10 * HZ), 0,
+			    "the poller did not start in 10 s");
 
 	for (round = 0; round < rounds; round++) {
 		/* Eager split: a table of pages, same addresses and attributes. */
@@ -927,12 +956,14 @@ static void s2_nobbm_split_collapse(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, addr, SZ_2M,
 							       &s2->mmu.split_page_cache), 0);
 		KUNIT_ASSERT_TRUE(test, kvm_pte_valid(READ_ONCE(*p->ptep)));
+		KUNIT_EXPECT_TRUE(test, s2_poll_wait(p));
 		if (!round)
 			s2_expect_pages(test, addr, phys, s2_pte_attrs(block));
 
 		/* Collapse: the same block again, the table freed. */
 		KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_2M, phys, KVM_PGTABLE_PROT_RW), 0);
 		KUNIT_ASSERT_EQ(test, READ_ONCE(*p->ptep), block);
+		KUNIT_EXPECT_TRUE(test, s2_poll_wait(p));
 	}
 
 	/* Fault-time split: mapping one page elsewhere keeps the others. */
@@ -943,7 +974,8 @@ static void s2_nobbm_split_collapse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s2_pte_oa(s2_leaf(test, addr + SZ_2M - PAGE_SIZE, NULL)),
 			phys + SZ_2M - PAGE_SIZE);
 
-	kthread_stop(poller);
+	kthread_stop(s2->poller);
+	s2->poller = NULL;
 
 	/* That table maps a page elsewhere: collapsing it needs the break. */
 	KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_2M, phys, KVM_PGTABLE_PROT_RW), 0);
@@ -955,7 +987,7 @@ static void s2_nobbm_split_collapse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s2->collapses_nobbm, rounds);
 	KUNIT_EXPECT_EQ(test, s2->unlinked_freed, rounds + 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&p->invalid), 0);
-	KUNIT_EXPECT_GT(test, atomic_read(&p->reads), 0);
+	KUNIT_EXPECT_GE(test, atomic_read(&p->reads), 2 * rounds + 1);
 	KUNIT_EXPECT_EQ(test, s2_leaf(test, addr, NULL), block);
 }
 
