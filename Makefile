@@ -92,9 +92,9 @@ check-debug:
 mutants: selftests module
 	@$(S)/mutants.sh $(TREE) $(KOUT) $(SOUT) $(MOUT) $(BUILD)/mutants$(SFX)
 
-# Only the KUnit module, in one VHE boot.
+# Only the KUnit module, in a VHE boot and one with BBM level 3 (vhe-v3).
 kunit: selftests module
-	@BOOTS=vhe RIG_TESTS='kunit*' $(S)/check.sh $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results-kunit$(SFX)
+	@BOOTS='vhe vhe-v3' RIG_TESTS='kunit*' $(S)/check.sh $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results-kunit$(SFX)
 
 export:
 	@$(S)/series.sh export $(TREE) $(TOP)/patches

@@ -112,6 +112,7 @@ def cases_of(name, rc, lines):
     out = []
     # KTAP (KUnit, nested under "# Subtest: <suite>") or kselftest TAP.
     suite = None
+    since = []              # the lines since the last result line
     for l in lines:
         m = SUBTEST.match(l)
         if m:
@@ -120,7 +121,9 @@ def cases_of(name, rc, lines):
             continue
         m = TAP.match(l)
         if not m:
+            since.append(l)
             continue
+        before, since = since, []
         ind = len(m.group('ind').expandtabs())
         if ind > 4:
             continue        # parameters of a parameterised KUnit case
@@ -131,7 +134,10 @@ def cases_of(name, rc, lines):
         if m.group('dir') and m.group('dir').lower() == 'skip':
             out.append((case, 'skip', l.strip()))
         else:
-            out.append((case, 'pass' if m.group('res') == 'ok' else 'fail', l.strip()))
+            detail = l.strip()
+            if m.group('res') != 'ok':
+                detail += ktap_failure(m.group('name').strip(), before)
+            out.append((case, 'pass' if m.group('res') == 'ok' else 'fail', detail))
     if not out and not name.startswith('kunit'):
         # arm64/page_fault_test: "Test: <name>" opens a case, "Skipped." marks
         # it skipped; it passed once the next case opens (its event counts are
@@ -168,6 +174,26 @@ def cases_of(name, rc, lines):
         seen[c] = seen.get(c, 0) + 1
         uniq.append((c if seen[c] == 1 else '%s#%d' % (c, seen[c]), s, d))
     return uniq
+
+
+def ktap_failure(case, before):
+    """What a failed KUnit case said: its first failed expectation and its
+    own messages ("# <case>: ..."), for a FAIL line that explains itself."""
+    said, i = [], 0
+    while i < len(before):
+        x = before[i].strip()
+        if x.startswith('# %s: ' % case) and 'FAILED at' in x and not any('FAILED at' in s for s in said):
+            said.append(x[len(case) + 4:])
+            # "Expected a == b, but" and the values, up to the next message.
+            for y in before[i + 1:i + 5]:
+                if y.strip().startswith('#') or not y.startswith((' ', '\t')):
+                    break
+                said.append(y.strip())
+        elif x.startswith('# %s: ' % case) and 'FAILED at' not in x and \
+                not re.match(r'# %s: pass:\d+' % re.escape(case), x):
+            said.append(x[len(case) + 4:])
+        i += 1
+    return (': ' + ' | '.join(said))[:400] if said else ''
 
 
 def failure_line(rc, lines):
