@@ -659,6 +659,121 @@ static void s2_dbm_clean_harvest(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, s2_reported(i), 0);
 }
 
+/*
+ * A harvest of any range of pages, with bit 0 of the bitmap at any page, sets
+ * the bits of exactly the writable-dirty pages of the range: from the first
+ * and last entries of a table, across tables, words of the bitmap and a
+ * block, past invalid entries; in an exclusive and in a shared walk.
+ */
+#define S2_HARVEST_PAGES	(3 * PTRS_PER_PTE)
+#define S2_HARVEST_BITS		(S2_HARVEST_PAGES + 2 * BITS_PER_LONG)
+
+struct s2_pteps {
+	u64		base;
+	kvm_pte_t	**ptep;
+};
+
+static int s2_pteps_visitor(const struct kvm_pgtable_visit_ctx *ctx,
+			    enum kvm_pgtable_walk_flags visit)
+{
+	struct s2_pteps *p = ctx->arg;
+
+	if (ctx->level == KVM_PGTABLE_LAST_LEVEL && kvm_pte_valid(ctx->old))
+		p->ptep[(ctx->addr - p->base) >> PAGE_SHIFT] = ctx->ptep;
+	return 0;
+}
+
+static void s2_harvest_ranges(struct kunit *test)
+{
+	static const struct { u32 first, nr, off; } cases[] = {
+		{ 0, S2_HARVEST_PAGES, 0 }, { 0, S2_HARVEST_PAGES, 13 },
+		{ 1, 1, 0 }, { 5, 600, 0 }, { 63, 2, 0 }, { 511, 2, 0 },
+		{ 500, 1036, 77 }, { 1023, 513, 13 }, { 1100, 436, 0 },
+		{ 0, 512, 0 }, { 37, 63, 64 }, { 1535, 1, 5 }, { 512, 512, 3 },
+	};
+	u64 base = S2_TEST_BASE + S2_GB(4);
+	unsigned long *bmap = kunit_kcalloc(test, BITS_TO_LONGS(S2_HARVEST_BITS),
+					    sizeof(long), GFP_KERNEL);
+	bool *dirty = kunit_kcalloc(test, S2_HARVEST_PAGES, sizeof(bool), GFP_KERNEL);
+	struct s2_pteps p = {
+		.base	= base,
+		.ptep	= kunit_kcalloc(test, S2_HARVEST_PAGES, sizeof(kvm_pte_t *),
+					GFP_KERNEL),
+	};
+	struct kvm_pgtable_walker walker = {
+		.cb	= s2_pteps_visitor,
+		.flags	= KVM_PGTABLE_WALK_LEAF,
+		.arg	= &p,
+	};
+	int c, f, i, t;
+
+	KUNIT_ASSERT_NOT_NULL(test, bmap);
+	KUNIT_ASSERT_NOT_NULL(test, dirty);
+	KUNIT_ASSERT_NOT_NULL(test, p.ptep);
+
+	/* Tables of pages at 0 and 1024, a block at 512; 100..103 unmapped. */
+	for (t = 0; t < 3; t++) {
+		u64 addr = base + t * SZ_2M;
+
+		KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_2M, addr, KVM_PGTABLE_PROT_RW), 0);
+		if (t == 1)
+			continue;
+		s2_topup(test, &s2->mmu.split_page_cache, 1);
+		KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, addr, SZ_2M,
+							       &s2->mmu.split_page_cache), 0);
+	}
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_unmap(&s2->pgt, base + 100 * PAGE_SIZE,
+						       4 * PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, base,
+							 S2_HARVEST_PAGES * PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_walk(&s2->pgt, base, S2_HARVEST_PAGES * PAGE_SIZE,
+					       &walker), 0);
+	KUNIT_ASSERT_NULL(test, p.ptep[100]);
+	KUNIT_ASSERT_NULL(test, p.ptep[600]);
+	KUNIT_ASSERT_NOT_NULL(test, p.ptep[1535]);
+
+	/* The "hardware" writes an irregular set of pages. */
+	for (i = 0; i < S2_HARVEST_PAGES; i++) {
+		if (!p.ptep[i] || (i % 7 && i % 11 != 3 && i != 511 && i != 1535))
+			continue;
+		KUNIT_ASSERT_TRUE(test, s2_hw_write(p.ptep[i]));
+		dirty[i] = true;
+	}
+
+	for (f = 0; f < 2; f++) {
+		for (c = 0; c < ARRAY_SIZE(cases); c++) {
+			u32 first = cases[c].first, nr = cases[c].nr, off = cases[c].off;
+			int bad = -1, want = 0;
+			long got;
+
+			bitmap_zero(bmap, S2_HARVEST_BITS);
+			got = kvm_pgtable_stage2_harvest_dirty(&s2->pgt,
+							       base + first * PAGE_SIZE,
+							       nr * PAGE_SIZE, bmap,
+							       base - off * PAGE_SIZE,
+							       f ? KVM_PGTABLE_WALK_SHARED : 0);
+			for (i = 0; i < S2_HARVEST_BITS; i++) {
+				int page = i - off;
+				bool in = page >= first && page < first + nr && dirty[page];
+
+				want += in;
+				if (bad < 0 && test_bit_le(i, bmap) != in)
+					bad = i;
+			}
+			KUNIT_EXPECT_EQ_MSG(test, got, want, "pages %u+%u, bit 0 at page -%u%s",
+					    first, nr, off, f ? ", shared" : "");
+			KUNIT_EXPECT_EQ_MSG(test, bad, -1, "pages %u+%u, bit 0 at page -%u%s",
+					    first, nr, off, f ? ", shared" : "");
+		}
+	}
+
+	/* Harvests never report, nor clean: the dirty pages are still dirty. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_outside), 0);
+	for (i = 0; i < S2_HARVEST_PAGES; i++)
+		if (dirty[i])
+			KUNIT_EXPECT_TRUE(test, READ_ONCE(*p.ptep[i]) & S2_PTE_W);
+}
+
 /* Write-protect, unmap, break-before-make and collapse report dirty leaves. */
 static void s2_dbm_updates_report(struct kunit *test)
 {
@@ -1035,6 +1150,7 @@ static struct kunit_case s2_pgtable_cases[] = {
 	KUNIT_CASE(s2_collapse_table),
 	KUNIT_CASE(s2_walk_range),
 	KUNIT_CASE(s2_dbm_clean_harvest),
+	KUNIT_CASE(s2_harvest_ranges),
 	KUNIT_CASE(s2_dbm_updates_report),
 	KUNIT_CASE(s2_dbm_race),
 	KUNIT_CASE(s2_nobbm_split_collapse),
