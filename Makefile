@@ -38,13 +38,13 @@ MOUT := $(BUILD)/module$(SFX)
 BENCH_SST ?= $(SOUT)
 
 .PHONY: all main check check-debug mutants bench kunit tree kernel selftests module \
-	export series-check bisect-build deps clean distclean help
+	export series-check bisect-build deps clean distclean help soak
 
 all: main
 
 help:
 	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: check-debug mutants kunit tree kernel selftests module"
+	@echo "Other targets: check-debug mutants kunit soak tree kernel selftests module"
 	@echo "               export series-check bisect-build deps clean distclean"
 
 deps:
@@ -96,6 +96,19 @@ mutants: selftests module
 kunit: selftests module
 	@BOOTS='vhe vhe-v3' RIG_TESTS='kunit*' $(S)/check.sh $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results-kunit$(SFX)
 
+# The make bench entry that hung once, alone, in one VHE boot with a hang
+# watchdog that dumps the vCPUs from the QEMU monitor (selftests/soak.sh);
+# SOAK_BASE=1: on the unpatched kernel.
+soak: selftests
+ifeq ($(SOAK_BASE),1)
+	@{ [ -d $(BUILD)/linux-base ] || git -C $(TREE) worktree add -q --detach $(BUILD)/linux-base rig-base; } && \
+		git -C $(BUILD)/linux-base checkout -q --detach rig-base && \
+		$(S)/kernel.sh $(BUILD)/linux-base $(BUILD)/out/base && \
+		$(S)/soak.sh $(BUILD)/out/base $(SOUT) $(S)/plan.soak-base $(BUILD)/soak-base
+else
+	@$(S)/soak.sh $(KOUT) $(SOUT) $(S)/plan.soak $(BUILD)/soak
+endif
+
 export:
 	@$(S)/series.sh export $(TREE) $(TOP)/patches
 
@@ -107,7 +120,7 @@ bisect-build: tree
 
 clean:
 	rm -rf $(BUILD)/out $(BUILD)/selftests $(BUILD)/module* $(BUILD)/results* $(BUILD)/main* \
-		$(BUILD)/bench*
+		$(BUILD)/bench* $(BUILD)/soak*
 
 # Also the trees and downloads.  Refuses while the tree holds unexported work.
 distclean:
