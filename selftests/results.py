@@ -23,8 +23,9 @@
       Prints every case and the closing line "N passed, N failed[, N skipped]".
       A case that fails with the series and also failed, the same way
       (exit status and assertion), on the unpatched kernel is a known
-      baseline failure: listed, counted as skipped, never as passed; so is a failure in an entry that still hit a known upstream
-      splat after its retries.  Exit status 1 when anything failed.
+      baseline failure: listed, counted as skipped, never as passed; so is a
+      failure in an entry that still hit a known upstream splat after its
+      retries.  Exit status 1 when anything failed.
 """
 import fnmatch
 import json
@@ -179,20 +180,22 @@ def cases_of(name, rc, lines):
 def ktap_failure(case, before):
     """What a failed KUnit case said: its first failed expectation and its
     own messages ("# <case>: ..."), for a FAIL line that explains itself."""
-    said, i = [], 0
-    while i < len(before):
-        x = before[i].strip()
-        if x.startswith('# %s: ' % case) and 'FAILED at' in x and not any('FAILED at' in s for s in said):
-            said.append(x[len(case) + 4:])
+    own = '# %s: ' % case
+    said, failed = [], False
+    for i, l in enumerate(before):
+        x = l.strip()
+        if not x.startswith(own) or re.match(r'pass:\d+', x[len(own):]):
+            continue
+        if 'FAILED at' not in x:
+            said.append(x[len(own):])
+        elif not failed:
+            failed = True
+            said.append(x[len(own):])
             # "Expected a == b, but" and the values, up to the next message.
             for y in before[i + 1:i + 5]:
                 if y.strip().startswith('#') or not y.startswith((' ', '\t')):
                     break
                 said.append(y.strip())
-        elif x.startswith('# %s: ' % case) and 'FAILED at' not in x and \
-                not re.match(r'# %s: pass:\d+' % re.escape(case), x):
-            said.append(x[len(case) + 4:])
-        i += 1
     return (': ' + ' | '.join(said))[:400] if said else ''
 
 
@@ -355,12 +358,9 @@ def cmd_summary(specs):
                       % (case, detail, b[case][1]))
             else:
                 nfail += 1
-                if b.get(case, ['none'])[0] == 'fail':
-                    print('  FAIL   %s: %s [fails differently on the unpatched kernel: %s]'
-                          % (case, detail, b[case][1]))
-                    continue
                 why = {'pass': 'passes on the unpatched kernel',
-                       'fail': 'not comparable with the unpatched kernel',
+                       'fail': 'fails differently on the unpatched kernel: %s'
+                               % b.get(case, ['', ''])[1],
                        'skip': 'skipped on the unpatched kernel',
                        'none': 'no baseline result'}[b.get(case, ['none'])[0]]
                 print('  FAIL   %s: %s [%s]' % (case, detail, why))
