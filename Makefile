@@ -100,14 +100,8 @@ kunit: selftests module
 # watchdog that dumps the vCPUs from the QEMU monitor (selftests/soak.sh);
 # SOAK_BASE=1: on the unpatched kernel.
 soak: selftests
-ifeq ($(SOAK_BASE),1)
-	@{ [ -d $(BUILD)/linux-base ] || git -C $(TREE) worktree add -q --detach $(BUILD)/linux-base rig-base; } && \
-		git -C $(BUILD)/linux-base checkout -q --detach rig-base && \
-		$(S)/kernel.sh $(BUILD)/linux-base $(BUILD)/out/base && \
-		$(S)/soak.sh $(BUILD)/out/base $(SOUT) $(S)/plan.soak-base $(BUILD)/soak-base
-else
-	@$(S)/soak.sh $(KOUT) $(SOUT) $(S)/plan.soak $(BUILD)/soak
-endif
+	@SOAK_BASE=$(SOAK_BASE) $(S)/soak.sh $(TREE) $(KOUT) $(SOUT) \
+		$(S)/plan.soak$(if $(filter 1,$(SOAK_BASE)),-base) $(BUILD)/soak$(if $(filter 1,$(SOAK_BASE)),-base)
 
 export:
 	@$(S)/series.sh export $(TREE) $(TOP)/patches

@@ -6,7 +6,8 @@
 #
 # Usage: boot.sh <Image> <initramfs> <boot-name> <log> <seconds> [cmdline] [cpu-suffix]
 # Environment: RIG_TESTS narrows the plan (rig.tests=), KUNIT_FILTER the KUnit
-# cases (kunit.filter_glob=).
+# cases (kunit.filter_glob=), RIG_MONITOR=<path> puts QEMU's monitor on that
+# unix socket (selftests/soak.sh reads the vCPUs' registers there).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,13 +18,16 @@ append="console=ttyAMA0 loglevel=5 panic=-1 rig.boot=$boot rig.scale=$(rig_scale
 [ -n "${RIG_TESTS:-}" ] && append+=" rig.tests=$RIG_TESTS"
 [ -n "${KUNIT_FILTER:-}" ] && append+=" kunit.filter_glob=$KUNIT_FILTER"
 
+mon=()
+[ -n "${RIG_MONITOR:-}" ] && mon=(-monitor "unix:$RIG_MONITOR,server,nowait")
+
 mkdir -p "$(dirname "$log")"
 start=$(date +%s)
 info "boot '$boot' ($append${cpu:+, -cpu max$cpu}), limit ${secs}s, console log: $log"
 timeout -k 10 "$secs" qemu-system-aarch64 \
 	-M virt,virtualization=on,gic-version=3 -cpu "max,pauth-impdef=on$cpu" \
 	-smp 2 -m 4G -accel tcg,thread=multi \
-	-nographic -nic none -no-reboot -kernel "$image" -initrd "$cpio" -append "$append" \
+	-nographic "${mon[@]}" -nic none -no-reboot -kernel "$image" -initrd "$cpio" -append "$append" \
 	</dev/null >"$log" 2>&1
 rc=$?
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"

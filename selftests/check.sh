@@ -80,12 +80,9 @@ run_boots series "$kout" "$cpio" || booted=1
 failing=$(python3 "$here/results.py" failing "$rdir"/series-*.json)
 if [ -n "$failing" ]; then
 	info "failing entries ($failing): rerunning them on the unpatched kernel"
-	base=$BUILD/linux-base
 	bout=$BUILD/out/base$sfx; bst=$BUILD/selftests/base
-	if { [ -d "$base" ] || git -C "$tree" worktree add -q --detach "$base" rig-base; } &&
-	   git -C "$base" checkout -q --detach rig-base &&
-	   "$here/kernel.sh" "$base" "$bout" &&
-	   "$here/kselftests.sh" "$base" "$bout" "$bst" &&
+	if base_kernel "$tree" "$bout" &&
+	   "$here/kselftests.sh" "$BUILD/linux-base" "$bout" "$bst" &&
 	   "$here/initramfs.sh" "$bout" "$bst" - "$plan" "$bbdeb" "$rdir/initramfs-base.cpio"; then
 		RIG_TESTS=$failing run_boots base "$bout" "$rdir/initramfs-base.cpio" || true
 	else

@@ -46,9 +46,10 @@ busybox_deb() {
 	echo "$deb"
 }
 
-# boot_limit <plan> <boot>: seconds a boot may take, the sum of its entries'
-# limits plus boot time, capped so that a boot that hangs outside any test
-# does not hold CI for the sum of all the tests' limits.
+# boot_limit <plan> <boot> [cap]: seconds a boot may take, the sum of its
+# entries' limits plus boot time, capped (1500 s unless told) so that a boot
+# that hangs outside any test does not hold CI for the sum of all the tests'
+# limits.
 boot_limit() {
 	local s
 	s=$(python3 -c '
@@ -56,6 +57,15 @@ import sys, os; sys.path.insert(0, sys.argv[1]); import results
 print(sum(t for _, t, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.environ.get("RIG_TESTS"))))
 ' "$RIG_TOP/selftests" "$1" "$2")
 	s=$(( (s + 120) * $(rig_scale) ))
-	[ $s -le $((1500 * $(rig_scale))) ] || s=$((1500 * $(rig_scale)))
+	[ $s -le $((${3:-1500} * $(rig_scale))) ] || s=$((${3:-1500} * $(rig_scale)))
 	echo $s
+}
+
+# base_kernel <tree> <kernel-out>: the unpatched kernel (the tree's rig-base
+# commit, in the worktree $BUILD/linux-base), built into <kernel-out>.
+base_kernel() {
+	local base=$BUILD/linux-base
+	{ [ -d "$base" ] || git -C "$1" worktree add -q --detach "$base" rig-base; } &&
+		git -C "$base" checkout -q --detach rig-base &&
+		"$RIG_TOP/selftests/kernel.sh" "$base" "$2"
 }
