@@ -325,7 +325,7 @@ static int bench_size(unsigned long npages)
 	uint rep;
 	int ret;
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	b = kzalloc_obj(*b, GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
 	ret = bench_setup(b, npages, &dirty);

@@ -17,6 +17,7 @@
 #include <linux/bitmap.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
@@ -56,6 +57,13 @@ struct s2_test {
 	int			collapses_nobbm;
 	/* a kthread reading the tables: stopped before they are freed */
 	struct task_struct	*poller;
+	/* TLB invalidations of mmu: how many, the range of the last one */
+	atomic_t		tlbi;
+	u64			tlbi_start;
+	u64			tlbi_end;
+	/* the count of invalidations when the walker freed a table or reported */
+	int			tlbi_at_free;
+	int			tlbi_at_report;
 };
 
 /* mm_ops callbacks carry no context: the running case's state. */
@@ -129,6 +137,7 @@ static void s2_mark_hw_dirty(struct kvm_s2_mmu *mmu, u64 addr, u64 phys, u64 siz
 {
 	u64 i = (addr - s2->dbm_base) / PAGE_SIZE;
 
+	s2->tlbi_at_report = atomic_read(&s2->tlbi);
 	if (mmu == &s2->mmu && size == PAGE_SIZE && addr >= s2->dbm_base &&
 	    i < S2_DBM_PAGES)
 		atomic_inc(&s2->reported[i]);
@@ -162,8 +171,67 @@ static struct kvm_pgtable_mm_ops s2_mm_ops = {
 
 static void s2_free_unlinked_table(void *addr, s8 level)
 {
+	s2->tlbi_at_free = atomic_read(&s2->tlbi);
 	s2->unlinked_freed++;
 	kvm_pgtable_stage2_free_unlinked(&s2_mm_ops, addr, level);
+}
+
+/*
+ * The TLB invalidations the walker asks for, seen where they start: with VHE,
+ * kvm_call_hyp() calls the hypervisor function directly, so a kprobe on it
+ * sees each invalidation of the case's MMU and its range.
+ */
+static void s2_tlbi_seen(struct kvm_s2_mmu *mmu, u64 start, u64 end)
+{
+	struct s2_test *t = READ_ONCE(s2);
+
+	if (!t || mmu != &t->mmu)
+		return;
+	t->tlbi_start = start;
+	t->tlbi_end = end;
+	atomic_inc(&t->tlbi);
+}
+
+/* __kvm_tlb_flush_vmid_range(mmu, start, pages) */
+static int s2_tlbi_range_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	s2_tlbi_seen((struct kvm_s2_mmu *)regs->regs[0], regs->regs[1],
+		     regs->regs[1] + (regs->regs[2] << PAGE_SHIFT));
+	return 0;
+}
+
+/* __kvm_tlb_flush_vmid(mmu), without FEAT_TLBIRANGE: the whole VMID */
+static int s2_tlbi_vmid_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	s2_tlbi_seen((struct kvm_s2_mmu *)regs->regs[0], 0, U64_MAX);
+	return 0;
+}
+
+static struct kprobe s2_tlbi_probes[] = {
+	{
+		.symbol_name	= "__kvm_tlb_flush_vmid_range",
+		.pre_handler	= s2_tlbi_range_pre,
+	}, {
+		.symbol_name	= "__kvm_tlb_flush_vmid",
+		.pre_handler	= s2_tlbi_vmid_pre,
+	},
+};
+
+static int s2_tlbi_probed;	/* how many are registered */
+static int s2_tlbi_probe_err;	/* register_kprobe() of the next one */
+
+/* At least one invalidation since @from, and the last covered the range. */
+static bool s2_tlbi_covers(int from, u64 addr, u64 size)
+{
+	return atomic_read(&s2->tlbi) > from && s2->tlbi_start <= addr &&
+	       s2->tlbi_end >= addr + size;
+}
+
+static void s2_require_tlbi_probes(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ_MSG(test, s2_tlbi_probed, ARRAY_SIZE(s2_tlbi_probes),
+			    "cannot see the TLB invalidations: register_kprobe(%s) returned %d",
+			    s2_tlbi_probes[s2_tlbi_probed].symbol_name, s2_tlbi_probe_err);
 }
 
 /* Fill @mc with @nr zeroed pages, as kvm_mmu_topup_memory_cache() would. */
@@ -540,7 +608,6 @@ static void s2_walk_range(struct kunit *test)
 	}
 }
 
-
 /*
  * Hardware dirty state (DBM). Nothing walks these tables in hardware: the
  * cases play the CPU's part, setting S2AP[1] of writable-clean leaves with a
@@ -610,7 +677,8 @@ static void s2_dbm_clean_harvest(struct kunit *test)
 	s2_dbm_setup(test, base, &w, KVM_PGTABLE_PROT_RW);
 	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block, KVM_PGTABLE_PROT_RW), 0);
 
-	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, base, S2_DBM_PAGES * PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, base,
+							 S2_DBM_PAGES * PAGE_SIZE), 0);
 	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, block, SZ_2M), 0);
 	for (i = 0; i < S2_DBM_PAGES; i++) {
 		pte = READ_ONCE(*w.ptep[i]);
@@ -634,7 +702,8 @@ static void s2_dbm_clean_harvest(struct kunit *test)
 	/* Harvest does not clean: a second harvest finds the same pages. */
 	bitmap_zero(bmap, S2_DBM_PAGES);
 	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_harvest_dirty(&s2->pgt, base,
-			      S2_DBM_PAGES * PAGE_SIZE, bmap, base, 0), dirty);
+							       S2_DBM_PAGES * PAGE_SIZE,
+							       bmap, base, 0), dirty);
 
 	/* Cleaning pages 8..15 leaves the other dirty pages dirty. */
 	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, base + 8 * PAGE_SIZE,
@@ -800,8 +869,9 @@ static void s2_dbm_updates_report(struct kunit *test)
 
 	/* Aging keeps the dirty state: nothing to report. */
 	s2_hw_write(w.ptep[20]);
-	KUNIT_EXPECT_TRUE(test, kvm_pgtable_stage2_test_clear_young(&s2->pgt, base + 20 * PAGE_SIZE,
-								     PAGE_SIZE, true));
+	KUNIT_EXPECT_TRUE(test, kvm_pgtable_stage2_test_clear_young(&s2->pgt,
+								    base + 20 * PAGE_SIZE,
+								    PAGE_SIZE, true));
 	KUNIT_EXPECT_EQ(test, READ_ONCE(*w.ptep[20]) & (S2_PTE_W | S2_PTE_AF), S2_PTE_W);
 	KUNIT_EXPECT_EQ(test, s2_reported(20), 0);
 
@@ -868,7 +938,8 @@ static void s2_race_harvest(struct kunit *test, u64 base, unsigned long *bmap, i
 
 	bitmap_zero(bmap, S2_DBM_PAGES);
 	KUNIT_ASSERT_GE(test, kvm_pgtable_stage2_harvest_dirty(&s2->pgt, base,
-			S2_RACE_PAGES * PAGE_SIZE, bmap, base, 0), 0);
+							       S2_RACE_PAGES * PAGE_SIZE,
+							       bmap, base, 0), 0);
 	for (i = 0; i < S2_RACE_PAGES; i++) {
 		if (!test_bit_le(i, bmap))
 			continue;
@@ -1044,13 +1115,14 @@ static void s2_nobbm_split_collapse(struct kunit *test)
 {
 	u64 addr = S2_TEST_BASE + S2_GB(4), phys = S2_TEST_BASE + S2_GB(8);
 	struct s2_poll *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	int round, rounds = 16, tlbi;
 	kvm_pte_t block;
-	int round, rounds = 16;
 	s8 level;
 
 	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
 		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
 
+	s2_require_tlbi_probes(test);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_2M, phys, KVM_PGTABLE_PROT_RW), 0);
 	block = s2_leaf(test, addr, &level);
@@ -1067,17 +1139,29 @@ static void s2_nobbm_split_collapse(struct kunit *test)
 
 	for (round = 0; round < rounds; round++) {
 		/* Eager split: a table of pages, same addresses and attributes. */
+		tlbi = atomic_read(&s2->tlbi);
 		s2_topup(test, &s2->mmu.split_page_cache, 1);
 		KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, addr, SZ_2M,
 							       &s2->mmu.split_page_cache), 0);
 		KUNIT_ASSERT_TRUE(test, kvm_pte_valid(READ_ONCE(*p->ptep)));
+		/* The block may still be in a TLB: the range is invalidated. */
+		KUNIT_EXPECT_TRUE_MSG(test, s2_tlbi_covers(tlbi, addr, SZ_2M),
+				      "split %d: %d invalidations, last %llx-%llx", round,
+				      atomic_read(&s2->tlbi) - tlbi, s2->tlbi_start, s2->tlbi_end);
 		KUNIT_EXPECT_TRUE(test, s2_poll_wait(p));
 		if (!round)
 			s2_expect_pages(test, addr, phys, s2_pte_attrs(block));
 
 		/* Collapse: the same block again, the table freed. */
+		tlbi = atomic_read(&s2->tlbi);
 		KUNIT_ASSERT_EQ(test, s2_map(test, addr, SZ_2M, phys, KVM_PGTABLE_PROT_RW), 0);
 		KUNIT_ASSERT_EQ(test, READ_ONCE(*p->ptep), block);
+		/* ... and only after the invalidation of the whole range. */
+		KUNIT_EXPECT_TRUE_MSG(test, s2_tlbi_covers(tlbi, addr, SZ_2M),
+				      "collapse %d: %d invalidations, last %llx-%llx", round,
+				      atomic_read(&s2->tlbi) - tlbi, s2->tlbi_start, s2->tlbi_end);
+		KUNIT_EXPECT_GT_MSG(test, s2->tlbi_at_free, tlbi,
+				    "collapse %d: table freed before any invalidation", round);
 		KUNIT_EXPECT_TRUE(test, s2_poll_wait(p));
 	}
 
@@ -1116,11 +1200,12 @@ static void s2_nobbm_collapse_reports_dirty(struct kunit *test)
 		.flags	= KVM_PGTABLE_WALK_LEAF,
 		.arg	= &w,
 	};
-	int i;
+	int i, tlbi;
 
 	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
 		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
 
+	s2_require_tlbi_probes(test);
 	/* A whole table of identity pages, the first 64 writable-clean. */
 	KUNIT_ASSERT_EQ(test, s2_map(test, base, SZ_2M, base, KVM_PGTABLE_PROT_RW), 0);
 	s2_topup(test, &s2->mmu.split_page_cache, 1);
@@ -1134,10 +1219,18 @@ static void s2_nobbm_collapse_reports_dirty(struct kunit *test)
 	s2_hw_write(w.ptep[3]);
 	s2_hw_write(w.ptep[40]);
 
+	tlbi = atomic_read(&s2->tlbi);
 	KUNIT_ASSERT_EQ(test, s2_map(test, base, SZ_2M, base, KVM_PGTABLE_PROT_RW), 0);
 	KUNIT_EXPECT_EQ(test, s2->collapses_nobbm, 1);
 	for (i = 0; i < S2_DBM_PAGES; i++)
 		KUNIT_EXPECT_EQ_MSG(test, s2_reported(i), i == 3 || i == 40, "page %d", i);
+	/*
+	 * Until the invalidation completes, a CPU may still write through the
+	 * old table: its dirty state is read after that, not before.
+	 */
+	KUNIT_EXPECT_TRUE(test, s2_tlbi_covers(tlbi, base, SZ_2M));
+	KUNIT_EXPECT_GT_MSG(test, s2->tlbi_at_report, tlbi,
+			    "dirty state reported before the invalidation");
 }
 
 static struct kunit_case s2_pgtable_cases[] = {
@@ -1158,8 +1251,28 @@ static struct kunit_case s2_pgtable_cases[] = {
 	{}
 };
 
+static int s2_suite_init(struct kunit_suite *suite)
+{
+	/* Only the cases that watch the invalidations fail without them. */
+	while (s2_tlbi_probed < ARRAY_SIZE(s2_tlbi_probes)) {
+		s2_tlbi_probe_err = register_kprobe(&s2_tlbi_probes[s2_tlbi_probed]);
+		if (s2_tlbi_probe_err)
+			break;
+		s2_tlbi_probed++;
+	}
+	return 0;
+}
+
+static void s2_suite_exit(struct kunit_suite *suite)
+{
+	while (s2_tlbi_probed)
+		unregister_kprobe(&s2_tlbi_probes[--s2_tlbi_probed]);
+}
+
 static struct kunit_suite s2_pgtable_suite = {
 	.name		= "kvm_arm64_s2_pgtable",
+	.suite_init	= s2_suite_init,
+	.suite_exit	= s2_suite_exit,
 	.init		= s2_test_init,
 	.exit		= s2_test_exit,
 	.test_cases	= s2_pgtable_cases,

@@ -4,9 +4,11 @@
 # Mutation check: the tests must catch a kernel that breaks the series' rules.
 # Each selftests/mutants/<name>.patch is a deliberate bug in the patched tree;
 # its "Must-fail:" line names the plan entries (or entry/case) that must fail
-# on it.  For each mutant: apply it to the tree, build the kernel (into the
-# normal output directory: only the files it touches are rebuilt), boot it
-# once (VHE) with just those entries, and check that every one failed.  The
+# on it, an optional "Boot:" line the boot to run them in (default vhe; see
+# lib.sh's boot_conf).  For each mutant: apply it to the tree, build the
+# kernel (into the normal output directory: only the files it touches are
+# rebuilt), boot it once with just those entries, and check that every one
+# failed.  The
 # tree is always put back, and the kernel is rebuilt from it at the end.
 #
 # Usage: mutants.sh <tree> <kernel-out> <selftests-out> <module-out> <out-dir>
@@ -37,8 +39,11 @@ for m in "$here"/mutants/*.patch; do
 	name=$(basename "$m" .patch)
 	must=$(sed -n 's/^Must-fail: *//p' "$m")
 	[ -n "$must" ] || die "$m has no Must-fail: line"
+	boot=$(sed -n 's/^Boot: *//p' "$m")
+	boot=${boot:-vhe}
+	boot_conf "$boot" >/dev/null
 	total=$((total + 1))
-	info "mutant $name: must fail: $must"
+	info "mutant $name: must fail in a '$boot' boot: $must"
 
 	git -C "$tree" apply --check "$m" ||
 		die "mutant $name no longer applies to the series: update $m"
@@ -52,9 +57,9 @@ for m in "$here"/mutants/*.patch; do
 
 	entries=$(for e in $must; do echo "${e%%/*}"; done | sort -u | paste -sd,)
 	RIG_TESTS=$entries "$here/initramfs.sh" "$kout" "$sout" "$mout" "$plan" "$bbdeb" "$out/$name.cpio"
-	RIG_TESTS=$entries "$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/$name.cpio" vhe \
-		"$out/$name.log" "$(RIG_TESTS=$entries boot_limit "$plan" vhe)" "" "" || true
-	python3 "$here/results.py" parse "$plan" vhe "$out/$name.log" "$out/$name.json"
+	RIG_TESTS=$entries "$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/$name.cpio" "$boot" \
+		"$out/$name.log" "$(RIG_TESTS=$entries boot_limit "$plan" "$boot")" || true
+	python3 "$here/results.py" parse "$plan" "$boot" "$out/$name.log" "$out/$name.json"
 
 	if python3 - "$out/$name.json" $must <<'EOF'
 import json, sys
