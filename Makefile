@@ -64,10 +64,12 @@ selftests: kernel
 module: kernel
 	@if ls $(TOP)/module/*.c >/dev/null 2>&1; then \
 		echo "[rig] building module/ into $(MOUT)"; \
+		cmp -s $(KOUT)/.config $(MOUT)/.rig-kconfig || rm -rf $(MOUT); \
 		mkdir -p $(MOUT) && \
 		$(MAKE) -s -C $(TREE) O=$(KOUT) M=$(TOP)/module MO=$(MOUT) modules \
 			>$(MOUT)/build.log 2>&1 || \
 		{ cat $(MOUT)/build.log; echo "[rig] error: module/ does not build; see $(MOUT)/build.log"; exit 1; }; \
+		cp $(KOUT)/.config $(MOUT)/.rig-kconfig; \
 		if grep -v 'compiler differs' $(MOUT)/build.log | grep -q 'warning:'; then \
 			grep 'warning:' $(MOUT)/build.log; \
 			echo "[rig] error: module/ builds with warnings"; exit 1; fi; \

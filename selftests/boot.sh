@@ -4,7 +4,8 @@
 # Boot the test kernel under QEMU (TCG, virtualization=on so that the guest
 # runs KVM) with a hard time limit.  The console goes to <log>, which is kept.
 #
-# Usage: boot.sh <Image> <initramfs> <boot-name> <log> <seconds> [cmdline] [cpu-suffix]
+# Usage: boot.sh <Image> <initramfs> <boot> <log> <seconds>
+# <boot> is one of lib.sh's boot_conf names: it sets the KVM mode and the CPU.
 # Environment: RIG_TESTS narrows the plan (rig.tests=), KUNIT_FILTER the KUnit
 # cases (kunit.filter_glob=), RIG_MONITOR=<path> puts QEMU's monitor on that
 # unix socket (selftests/soak.sh reads the vCPUs' registers there).
@@ -12,7 +13,8 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 image=${1:?usage}; cpio=${2:?usage}; boot=${3:?usage}; log=${4:?usage}; secs=${5:?usage}
-extra=${6:-}; cpu=${7:-}
+conf=$(boot_conf "$boot") || exit 1
+extra=${conf%|*}; cpu=${conf#*|}
 
 append="console=ttyAMA0 loglevel=5 panic=-1 rig.boot=$boot rig.scale=$(rig_scale) $extra"
 [ -n "${RIG_TESTS:-}" ] && append+=" rig.tests=$RIG_TESTS"

@@ -22,28 +22,12 @@ dl=$BUILD/dl
 sfx=; [ "${DEBUG:-0}" = 1 ] && sfx=-debug
 here=$(dirname "$0")
 
-# The boots: "<extra kernel command line>|<suffix to QEMU's -cpu max>".
-#   vhe, nvhe, protected: KVM's three host modes.
-#   vhe-v3: VHE on a CPU that reports Neoverse-V3 r0p2 (0x410fd842), which the
-#     kernel trusts to do BBM level 2 without TLB conflict aborts
-#     (ARM64_HAS_BBML3); QEMU's max CPU never raises them.
-boot_conf() {
-	case $1 in
-	vhe) echo "|" ;;
-	nvhe) echo "kvm-arm.mode=nvhe|" ;;
-	protected) echo "kvm-arm.mode=protected|" ;;
-	vhe-v3) echo "|,midr=0x410fd842" ;;
-	*) die "unknown boot '$1' (known: vhe nvhe protected vhe-v3)" ;;
-	esac
-}
-
 # run_boot <flavour> <boot> <kernel-out> <initramfs>: parse into $rdir
 run_boot() {
 	local flav=$1 b=$2 k=$3 cpio=$4 rc=0
-	local log=$rdir/$flav-$b.log conf
-	conf=$(boot_conf "$b")
+	local log=$rdir/$flav-$b.log
 	"$here/boot.sh" "$k/arch/arm64/boot/Image" "$cpio" "$b" "$log" \
-		"$(boot_limit "$plan" "$b")" "${conf%|*}" "${conf#*|}" || rc=1
+		"$(boot_limit "$plan" "$b")" || rc=1
 	python3 "$here/results.py" parse "$plan" "$b" "$log" "$rdir/$flav-$b.json"
 	return $rc
 }

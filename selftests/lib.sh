@@ -61,6 +61,21 @@ print(sum(t for _, t, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.env
 	echo $s
 }
 
+# boot_conf <boot>: "<extra kernel command line>|<suffix to QEMU's -cpu max>".
+#   vhe, nvhe, protected: KVM's three host modes.
+#   vhe-v3: VHE on a CPU that reports Neoverse-V3 r0p2 (0x410fd842), which the
+#     kernel trusts to do BBM level 2 without TLB conflict aborts
+#     (ARM64_HAS_BBML3); QEMU's max CPU never raises them.
+boot_conf() {
+	case $1 in
+	vhe) echo "|" ;;
+	nvhe) echo "kvm-arm.mode=nvhe|" ;;
+	protected) echo "kvm-arm.mode=protected|" ;;
+	vhe-v3) echo "|,midr=0x410fd842" ;;
+	*) die "unknown boot '$1' (known: vhe nvhe protected vhe-v3)" ;;
+	esac
+}
+
 # base_kernel <tree> <kernel-out>: the unpatched kernel (the tree's rig-base
 # commit, in the worktree $BUILD/linux-base), built into <kernel-out>.
 base_kernel() {

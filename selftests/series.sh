@@ -6,6 +6,8 @@
 #   series.sh export <tree> <patches-dir>   patches/ := format-patch rig-base..HEAD
 #   series.sh check  <tree> <patches-dir>   patches/ matches the tree; checkpatch --strict
 #   series.sh bisect <tree> <kernel-out>    the kernel builds after every patch
+#                                           (and the KVM selftests after every
+#                                           patch to them)
 #   series.sh synced <tree> <patches-dir>   the tree holds nothing patches/ lacks
 #
 # The cover letter's text is the tree's branch description (git branch
@@ -150,8 +152,13 @@ bisect)
 $new"
 		done
 		info "  $checkers: no new warnings in the C files it touches"
+		# A patch to the KVM selftests: they build too.
+		if [ -n "$(git diff --name-only "$c^" "$c" -- tools/testing/selftests/kvm)" ]; then
+			"$(dirname "$0")/kselftests.sh" "$wt" "$arg" "$arg-selftests" ||
+				die "the KVM selftests do not build after $what"
+		fi
 	done
-	info "bisect-build: the kernel builds after each of the $n patches (up to $head)"
+	info "bisect-build: the kernel builds after each of the $n patches, and the KVM selftests after each that touches them (up to $head)"
 	;;
 *) die "unknown verb $verb" ;;
 esac
