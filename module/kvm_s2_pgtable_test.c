@@ -622,37 +622,48 @@ static bool s2_hw_write(kvm_pte_t *ptep)
 	return try_cmpxchg(ptep, &old, old | S2_PTE_W);
 }
 
-struct s2_ptep_walk {
+struct s2_pteps {
 	u64		base;
-	kvm_pte_t	*ptep[S2_DBM_PAGES];
+	kvm_pte_t	**ptep;
 };
 
-static int s2_ptep_visitor(const struct kvm_pgtable_visit_ctx *ctx,
-			   enum kvm_pgtable_walk_flags visit)
+static int s2_pteps_visitor(const struct kvm_pgtable_visit_ctx *ctx,
+			    enum kvm_pgtable_walk_flags visit)
 {
-	struct s2_ptep_walk *w = ctx->arg;
+	struct s2_pteps *p = ctx->arg;
 
-	if (ctx->level == KVM_PGTABLE_LAST_LEVEL)
-		w->ptep[(ctx->addr - w->base) / PAGE_SIZE] = ctx->ptep;
+	if (ctx->level == KVM_PGTABLE_LAST_LEVEL && kvm_pte_valid(ctx->old))
+		p->ptep[(ctx->addr - p->base) >> PAGE_SHIFT] = ctx->ptep;
 	return 0;
 }
+
+/* @ptep[i]: the descriptor of page i from @base if it is valid, or NULL. */
+static void s2_find_pteps(struct kunit *test, u64 base, u64 nr, kvm_pte_t **ptep)
+{
+	struct s2_pteps p = { .base = base, .ptep = ptep };
+	struct kvm_pgtable_walker walker = {
+		.cb	= s2_pteps_visitor,
+		.flags	= KVM_PGTABLE_WALK_LEAF,
+		.arg	= &p,
+	};
+
+	memset(ptep, 0, nr * sizeof(*ptep));
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_walk(&s2->pgt, base, nr * PAGE_SIZE, &walker), 0);
+}
+
+struct s2_ptep_walk {
+	kvm_pte_t	*ptep[S2_DBM_PAGES];
+};
 
 /* Map the DBM pages writable (W, no DBM) and find their descriptors. */
 static void s2_dbm_setup(struct kunit *test, u64 base, struct s2_ptep_walk *w,
 			 enum kvm_pgtable_prot prot)
 {
-	struct kvm_pgtable_walker walker = {
-		.cb	= s2_ptep_visitor,
-		.flags	= KVM_PGTABLE_WALK_LEAF,
-		.arg	= w,
-	};
 	int i;
 
 	s2->dbm_base = base;
-	w->base = base;
 	KUNIT_ASSERT_EQ(test, s2_map(test, base, S2_DBM_PAGES * PAGE_SIZE, base, prot), 0);
-	KUNIT_ASSERT_EQ(test, kvm_pgtable_walk(&s2->pgt, base, S2_DBM_PAGES * PAGE_SIZE,
-					       &walker), 0);
+	s2_find_pteps(test, base, S2_DBM_PAGES, w->ptep);
 	for (i = 0; i < S2_DBM_PAGES; i++)
 		KUNIT_ASSERT_NOT_NULL(test, w->ptep[i]);
 }
@@ -737,21 +748,6 @@ static void s2_dbm_clean_harvest(struct kunit *test)
 #define S2_HARVEST_PAGES	(3 * PTRS_PER_PTE)
 #define S2_HARVEST_BITS		(S2_HARVEST_PAGES + 2 * BITS_PER_LONG)
 
-struct s2_pteps {
-	u64		base;
-	kvm_pte_t	**ptep;
-};
-
-static int s2_pteps_visitor(const struct kvm_pgtable_visit_ctx *ctx,
-			    enum kvm_pgtable_walk_flags visit)
-{
-	struct s2_pteps *p = ctx->arg;
-
-	if (ctx->level == KVM_PGTABLE_LAST_LEVEL && kvm_pte_valid(ctx->old))
-		p->ptep[(ctx->addr - p->base) >> PAGE_SHIFT] = ctx->ptep;
-	return 0;
-}
-
 static void s2_harvest_ranges(struct kunit *test)
 {
 	static const struct { u32 first, nr, off; } cases[] = {
@@ -764,21 +760,12 @@ static void s2_harvest_ranges(struct kunit *test)
 	unsigned long *bmap = kunit_kcalloc(test, BITS_TO_LONGS(S2_HARVEST_BITS),
 					    sizeof(long), GFP_KERNEL);
 	bool *dirty = kunit_kcalloc(test, S2_HARVEST_PAGES, sizeof(bool), GFP_KERNEL);
-	struct s2_pteps p = {
-		.base	= base,
-		.ptep	= kunit_kcalloc(test, S2_HARVEST_PAGES, sizeof(kvm_pte_t *),
-					GFP_KERNEL),
-	};
-	struct kvm_pgtable_walker walker = {
-		.cb	= s2_pteps_visitor,
-		.flags	= KVM_PGTABLE_WALK_LEAF,
-		.arg	= &p,
-	};
+	kvm_pte_t **ptep = kunit_kcalloc(test, S2_HARVEST_PAGES, sizeof(*ptep), GFP_KERNEL);
 	int c, f, i, t;
 
 	KUNIT_ASSERT_NOT_NULL(test, bmap);
 	KUNIT_ASSERT_NOT_NULL(test, dirty);
-	KUNIT_ASSERT_NOT_NULL(test, p.ptep);
+	KUNIT_ASSERT_NOT_NULL(test, ptep);
 
 	/* Tables of pages at 0 and 1024, a block at 512; 100..103 unmapped. */
 	for (t = 0; t < 3; t++) {
@@ -795,17 +782,16 @@ static void s2_harvest_ranges(struct kunit *test)
 						       4 * PAGE_SIZE), 0);
 	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, base,
 							 S2_HARVEST_PAGES * PAGE_SIZE), 0);
-	KUNIT_ASSERT_EQ(test, kvm_pgtable_walk(&s2->pgt, base, S2_HARVEST_PAGES * PAGE_SIZE,
-					       &walker), 0);
-	KUNIT_ASSERT_NULL(test, p.ptep[100]);
-	KUNIT_ASSERT_NULL(test, p.ptep[600]);
-	KUNIT_ASSERT_NOT_NULL(test, p.ptep[1535]);
+	s2_find_pteps(test, base, S2_HARVEST_PAGES, ptep);
+	KUNIT_ASSERT_NULL(test, ptep[100]);
+	KUNIT_ASSERT_NULL(test, ptep[600]);
+	KUNIT_ASSERT_NOT_NULL(test, ptep[1535]);
 
 	/* The "hardware" writes an irregular set of pages. */
 	for (i = 0; i < S2_HARVEST_PAGES; i++) {
-		if (!p.ptep[i] || (i % 7 && i % 11 != 3 && i != 511 && i != 1535))
+		if (!ptep[i] || (i % 7 && i % 11 != 3 && i != 511 && i != 1535))
 			continue;
-		KUNIT_ASSERT_TRUE(test, s2_hw_write(p.ptep[i]));
+		KUNIT_ASSERT_TRUE(test, s2_hw_write(ptep[i]));
 		dirty[i] = true;
 	}
 
@@ -840,7 +826,7 @@ static void s2_harvest_ranges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_outside), 0);
 	for (i = 0; i < S2_HARVEST_PAGES; i++)
 		if (dirty[i])
-			KUNIT_EXPECT_TRUE(test, READ_ONCE(*p.ptep[i]) & S2_PTE_W);
+			KUNIT_EXPECT_TRUE(test, READ_ONCE(*ptep[i]) & S2_PTE_W);
 }
 
 /* Write-protect, unmap, break-before-make and collapse report dirty leaves. */
@@ -1194,12 +1180,7 @@ static void s2_nobbm_split_collapse(struct kunit *test)
 static void s2_nobbm_collapse_reports_dirty(struct kunit *test)
 {
 	u64 base = S2_TEST_BASE + S2_GB(4);
-	struct s2_ptep_walk w = { .base = base };
-	struct kvm_pgtable_walker walker = {
-		.cb	= s2_ptep_visitor,
-		.flags	= KVM_PGTABLE_WALK_LEAF,
-		.arg	= &w,
-	};
+	struct s2_ptep_walk w;
 	int i, tlbi;
 
 	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
@@ -1214,8 +1195,7 @@ static void s2_nobbm_collapse_reports_dirty(struct kunit *test)
 	s2->dbm_base = base;
 	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, base,
 							 S2_DBM_PAGES * PAGE_SIZE), 0);
-	KUNIT_ASSERT_EQ(test, kvm_pgtable_walk(&s2->pgt, base, S2_DBM_PAGES * PAGE_SIZE,
-					       &walker), 0);
+	s2_find_pteps(test, base, S2_DBM_PAGES, w.ptep);
 	s2_hw_write(w.ptep[3]);
 	s2_hw_write(w.ptep[40]);
 
