@@ -8,8 +8,8 @@
 # lib.sh's boot_conf).  For each mutant: apply it to the tree, build the
 # kernel (into the normal output directory: only the files it touches are
 # rebuilt), boot it once with just those entries, and check that every one
-# failed.  The
-# tree is always put back, and the kernel is rebuilt from it at the end.
+# failed.  The tree is always put back, and the kernel is rebuilt from it at
+# the end.
 #
 # Usage: mutants.sh <tree> <kernel-out> <selftests-out> <module-out> <out-dir>
 set -euo pipefail
