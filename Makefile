@@ -9,7 +9,8 @@
 #                     harvest cost, splits; tables, CSV and plots in build/bench
 #
 # Variables: KSRC=/path/to/linux (your own 7.3 tree instead of Debian's
-# linux-source-7.3), JOBS=, DEBUG=1 (debug kernel), T=name[,pattern] (run
+# linux-source-7.3), JOBS=, DEBUG=1 (debug kernel: KASAN, lockdep) or
+# DEBUG=kcsan (KCSAN kernel), T=name[,pattern] (run
 # only these entries of selftests/plan), KUNIT_FILTER=suite.case glob,
 # BOOTS="vhe nvhe ...", BUILD=dir, BENCH_SST=dir (selftests make bench runs).
 
@@ -30,21 +31,24 @@ export RIG_TESTS := $(T)
 
 S := $(TOP)/selftests
 TREE := $(BUILD)/linux
-SFX := $(if $(filter 1,$(DEBUG)),-debug)
+ifeq ($(filter 0 1 kcsan,$(DEBUG)),)
+$(error DEBUG=$(DEBUG): use 0, 1 (KASAN/lockdep kernel) or kcsan (KCSAN kernel))
+endif
+SFX := $(if $(filter 1,$(DEBUG)),-debug)$(if $(filter kcsan,$(DEBUG)),-kcsan)
 KOUT := $(BUILD)/out/linux$(SFX)
 SOUT := $(BUILD)/selftests/linux
 MOUT := $(BUILD)/module$(SFX)
 # The selftests make bench runs: those built from patches/ by default.
 BENCH_SST ?= $(SOUT)
 
-.PHONY: all main check check-debug mutants bench kunit tree kernel selftests module \
+.PHONY: all main check check-debug check-kcsan mutants bench kunit tree kernel selftests module \
 	export series-check bisect-build deps clean distclean help soak
 
 all: main
 
 help:
 	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Other targets: check-debug mutants kunit soak tree kernel selftests module"
+	@echo "Other targets: check-debug check-kcsan mutants kunit soak tree kernel selftests module"
 	@echo "               export series-check bisect-build deps clean distclean"
 
 deps:
@@ -89,6 +93,11 @@ bench: selftests module
 # sleep checks: Kconfig.debug.frag); any splat fails the boot's kernel-log.
 check-debug:
 	@$(MAKE) --no-print-directory check DEBUG=1
+
+# The plan on a KCSAN kernel (Kconfig.kcsan.frag; KCSAN excludes KASAN, so
+# it is a kernel of its own); any data race report fails the kernel-log.
+check-kcsan:
+	@$(MAKE) --no-print-directory check DEBUG=kcsan
 
 # The tests must catch the deliberate bugs in selftests/mutants/.
 mutants: selftests module

@@ -19,7 +19,7 @@ plan=${1:?usage}; kout=${2:?usage}; sout=${3:?usage}; mout=${4:?usage}; rdir=${5
 BOOTS=${BOOTS:-vhe nvhe protected vhe-v3}
 tree=$BUILD/linux
 dl=$BUILD/dl
-sfx=; [ "${DEBUG:-0}" = 1 ] && sfx=-debug
+sfx=$(rig_sfx)
 here=$(dirname "$0")
 
 # run_boot <flavour> <boot> <kernel-out> <initramfs>: parse into $rdir

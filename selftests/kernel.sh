@@ -3,7 +3,8 @@
 #
 # Configure and build the arm64 test kernel out of tree, then install its UAPI
 # headers for the selftests.  The configuration is allnoconfig plus
-# Kconfig.frag (plus Kconfig.debug.frag with DEBUG=1); every option a
+# Kconfig.frag (plus Kconfig.debug.frag with DEBUG=1, Kconfig.kcsan.frag with
+# DEBUG=kcsan); every option a
 # fragment asks for is checked in the result.
 #
 # Usage: kernel.sh <src-dir> <out-dir>
@@ -13,7 +14,10 @@ set -euo pipefail
 src=$(cd "${1:?usage}" && pwd); out=${2:?usage}
 mkdir -p "$out"; out=$(cd "$out" && pwd)
 frags=("$RIG_TOP/Kconfig.frag")
-[ "${DEBUG:-0}" = 1 ] && frags+=("$RIG_TOP/Kconfig.debug.frag")
+case ${DEBUG:-0} in
+1) frags+=("$RIG_TOP/Kconfig.debug.frag") ;;
+kcsan) frags+=("$RIG_TOP/Kconfig.kcsan.frag") ;;
+esac
 
 # Reconfigure only when a fragment changed.
 stamp=$out/.rig-config

@@ -32,8 +32,15 @@ elapsed() {
 	printf '%dm%02ds' $((s / 60)) $((s % 60))
 }
 
-# Debug kernels (KASAN, lockdep) run the same tests several times slower.
-rig_scale() { if [ "${DEBUG:-0}" = 1 ]; then echo 4; else echo 1; fi; }
+# Debug kernels (KASAN, lockdep; KCSAN) run the same tests several times
+# slower, and build apart: out/linux-debug, out/linux-kcsan.
+rig_scale() { if [ "${DEBUG:-0}" != 0 ]; then echo 4; else echo 1; fi; }
+rig_sfx() {
+	case ${DEBUG:-0} in
+	1) echo -debug ;;
+	kcsan) echo -kcsan ;;
+	esac
+}
 
 # patches_sum <dir>: one checksum of the series in <dir> (see tree.sh).
 patches_sum() { cat /dev/null "$1"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1; }
