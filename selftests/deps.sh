@@ -1,37 +1,70 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Check the host tools and install the missing ones from Debian with apt.
+# Check the host tools that every stage runs and install the missing ones
+# from Debian with apt, before anything long starts.  A tool that is still
+# missing afterwards is reported by name.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# command:package
-need="aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
+# <command or file>:<Debian package>, by the stage that needs it.  The
+# kernel's own list is Documentation/process/changes.rst; this is what the
+# rig's configuration (allnoconfig + Kconfig*.frag) and scripts use of it.
+need="
+make:make gcc:gcc /usr/include/stdio.h:libc6-dev perl:perl bc:bc
+flex:flex bison:bison /usr/include/gelf.h:libelf-dev
+/usr/include/openssl/ssl.h:libssl-dev
+aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
 /usr/aarch64-linux-gnu/lib/libc.a:libc6-dev-arm64-cross
+rsync:rsync
+cpio:cpio
 qemu-system-aarch64:qemu-system-arm
-make:make gcc:gcc flex:flex bison:bison bc:bc cpio:cpio perl:perl
-python3:python3 git:git xz:xz-utils dpkg-deb:dpkg apt-get:apt sparse:sparse
-/usr/include/gelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
+python3:python3 gnuplot:gnuplot-nox
+git:git xz:xz-utils dpkg-deb:dpkg apt-get:apt
+/usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
 /usr/lib/python3/dist-packages/ply/__init__.py:python3-ply
 /usr/lib/python3/dist-packages/git/__init__.py:python3-git
-gnuplot:gnuplot-nox
-/usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring"
+sparse:sparse"
+# make tree, series.sh: git, xz, dpkg-deb, apt-get (the private apt setup
+# of fetch-source.sh and its keyring).  Kernel and module/: make, gcc and
+# libc6-dev (host programs), perl, bc, flex, bison, libelf (objtool, resolve
+# btfids), OpenSSL (sign-file, extract-cert), the cross compiler.
+# headers_install and the KVM selftests: rsync, the arm64 libc (static
+# tests).  Initramfs: cpio (gen_init_cpio is the kernel's).  Boots: QEMU.
+# Results, tables and make bench's plots: python3, gnuplot.  series-check:
+# checkpatch's spdxcheck.py needs python3-ply and python3-git;
+# bisect-build: sparse.
 
-missing=()
+absent() {
+	local what=$1
+	case $what in
+	/*) [ ! -e "$what" ] ;;
+	*) ! command -v "$what" >/dev/null ;;
+	esac
+}
+
+missing=() pkgs=()
 for pair in $need; do
 	what=${pair%%:*} pkg=${pair#*:}
-	case $what in
-	/*) [ -e "$what" ] ;;
-	*) command -v "$what" >/dev/null ;;
-	esac || missing+=("$pkg")
+	absent "$what" || continue
+	missing+=("$what")
+	[[ " ${pkgs[*]} " == *" $pkg "* ]] || pkgs+=("$pkg")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#pkgs[@]} -eq 0 ] && exit 0
 
 start=$(date +%s)
-info "installing missing host packages: ${missing[*]}"
-[ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
+info "missing: ${missing[*]}"
+[ "$(id -u)" = 0 ] ||
+	die "missing host tools: ${missing[*]} (run as root, or: sudo apt-get install ${pkgs[*]})"
+info "installing host packages: ${pkgs[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get -q update >"$BUILD/apt-update.log" 2>&1 || die "apt-get update failed; see $BUILD/apt-update.log"
-apt-get -q install -y --no-install-recommends "${missing[@]}" >"$BUILD/apt-install.log" 2>&1 ||
-	die "apt-get install ${missing[*]} failed; see $BUILD/apt-install.log"
+apt-get -q install -y --no-install-recommends "${pkgs[@]}" >"$BUILD/apt-install.log" 2>&1 ||
+	die "apt-get install ${pkgs[*]} failed; see $BUILD/apt-install.log"
+still=()
+for pair in $need; do
+	if absent "${pair%%:*}"; then still+=("${pair%%:*} (${pair#*:})"); fi
+done
+[ ${#still[@]} -eq 0 ] ||
+	die "still missing after apt-get install: ${still[*]}; see $BUILD/apt-install.log"
 info "host packages installed in $(elapsed "$start")"
