@@ -12,7 +12,9 @@
 # linux-source-7.3), JOBS=, DEBUG=1 (debug kernel: KASAN, lockdep) or
 # DEBUG=kcsan (KCSAN kernel), T=name[,pattern] (run
 # only these entries of selftests/plan), KUNIT_FILTER=suite.case glob,
-# BOOTS="vhe nvhe ...", BUILD=dir, BENCH_SST=dir (selftests make bench runs).
+# BOOTS="vhe nvhe ...", BUILD=dir, BENCH_SST=dir (selftests make bench runs),
+# BASELINE=1 (make check reruns the listed known failures on the unpatched
+# kernel), SOAK_BASE=1 (make soak on the unpatched kernel).
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -28,6 +30,10 @@ KUNIT_FILTER ?=
 BOOTS ?= vhe nvhe protected vhe-v3
 export BUILD KSRC JOBS DEBUG BOOTS ARCH CROSS_COMPILE KUNIT_FILTER
 export RIG_TESTS := $(T)
+# BASELINE=1: rerun on the unpatched kernel the failures that
+# selftests/known-failures lists too (how that list is checked).
+BASELINE ?= 0
+export RIG_BASELINE := $(BASELINE)
 
 S := $(TOP)/selftests
 TREE := $(BUILD)/linux
@@ -47,7 +53,7 @@ BENCH_SST ?= $(SOUT)
 all: main
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: check-debug check-kcsan mutants kunit soak tree kernel selftests module"
 	@echo "               export series-check bisect-build deps clean distclean"
 

@@ -8,10 +8,13 @@
 # Each boot (BOOTS, default "vhe nvhe protected vhe-v3") runs the plan in its own guest.
 # A failed case is compared with the unpatched kernel: the rig builds the
 # base commit (once, cached under build/) and reruns just the failing plan
-# entries on it.
+# entries on it; a failure that selftests/known-failures lists, failing the
+# way it says, needs no rerun (RIG_BASELINE=1 reruns it too, which is how
+# that list is checked).  Before anything boots, the host case series-check:
+# patches/ is what the tree's commits export to, checkpatch --strict clean.
 #
 # Environment: BOOTS, RIG_TESTS (a comma-separated list of plan entry names or
-# patterns), DEBUG, BUILD.
+# patterns; series-check is one), RIG_BASELINE, DEBUG, BUILD.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -49,10 +52,32 @@ run_boots() {
 	return $rc
 }
 
+# selected <name>: RIG_TESTS is empty or one of its patterns matches <name>.
+selected() {
+	local p pats
+	[ -n "${RIG_TESTS:-}" ] || return 0
+	IFS=, read -ra pats <<<"$RIG_TESTS"
+	for p in "${pats[@]}"; do
+		# shellcheck disable=SC2053 # a glob on purpose
+		[[ $1 == $p ]] && return 0
+	done
+	return 1
+}
+
 mkdir -p "$rdir"
 rm -f "$rdir"/*.json
 for b in $BOOTS; do boot_conf "$b" >/dev/null; done
 command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing (make deps)"
+
+host=()
+if selected series-check; then
+	info "series-check (patches/ against the tree, checkpatch --strict), log: $rdir/series-check.log"
+	src=0
+	"$here/series.sh" check "$tree" "$RIG_TOP/patches" >"$rdir/series-check.log" 2>&1 || src=$?
+	tail -1 "$rdir/series-check.log" >&2
+	python3 "$here/results.py" host series-check "$src" "$rdir/series-check.log" "$rdir/host.json"
+	host=("$rdir/host.json")
+fi
 
 bbdeb=$(busybox_deb "$dl")
 cpio=$rdir/initramfs.cpio
@@ -74,7 +99,7 @@ if [ -n "$failing" ]; then
 	fi
 fi
 
-args=()
+args=("${host[@]}")
 for b in $BOOTS; do args+=("$rdir/series-$b.json:$rdir/base-$b.json"); done
 rc=0
 python3 "$here/results.py" summary "${args[@]}" >"$rdir/summary.txt" || rc=$?

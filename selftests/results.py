@@ -9,8 +9,14 @@
       An entry that never reported (guest died or timed out) fails, and so does
       a boot whose log holds a kernel splat.
 
+  results.py host <name> <rc> <log> <out.json>
+      A check that ran on the host (series-check), as a boot named "host"
+      with one case: pass when <rc> is 0, else the log's last error line.
+
   results.py failing <json>...
-      Names of the plan entries with a failed case, comma-separated.
+      Names of the plan entries with a failed case, comma-separated; a
+      case listed in selftests/known-failures, failing the way listed, is
+      left out unless RIG_BASELINE=1 (it needs no rerun: see summary).
 
   results.py known-hit <json>...
       Names of the plan entries whose output holds a splat listed in
@@ -25,7 +31,10 @@
       (exit status and assertion), on the unpatched kernel is a known
       baseline failure: listed, counted as skipped, never as passed; so is a
       failure in an entry that still hit a known upstream splat after its
-      retries.  Exit status 1 when anything failed.
+      retries, and, when there is no baseline result for it, a failure
+      that selftests/known-failures lists (case and assertion), which
+      `make check BASELINE=1` verifies on the unpatched kernel.  Exit
+      status 1 when anything failed.
 """
 import fnmatch
 import json
@@ -44,6 +53,27 @@ SPLAT = re.compile(r'(WARNING:|BUG:|Kernel panic|Oops|Unable to handle kernel|'
                    r'sleeping function called from invalid context|'
                    r'kernel BUG at)')
 KNOWN_ISSUES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'known-issues')
+KNOWN_FAILURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'known-failures')
+
+
+def known_failures():
+    """{case: (detail, what)}: the baseline failures the unpatched kernel
+    shows too, listed so that make check need not rebuild it to see them."""
+    out = {}
+    if os.path.exists(KNOWN_FAILURES):
+        with open(KNOWN_FAILURES) as f:
+            for line in f:
+                if line.strip() and not line.startswith('#'):
+                    case, detail, what = line.rstrip('\n').split('|', 2)
+                    out[case] = (detail, what)
+    return out
+
+
+def listed_failure(case, detail, listed):
+    """What known-failures says of <case> when it fails the way listed."""
+    if case in listed and same_failure(detail, listed[case][0]):
+        return listed[case][1]
+    return None
 
 
 def known_issues():
@@ -302,13 +332,29 @@ def entry_of(case):
 
 def cmd_failing(files):
     names = set()
+    listed = {} if os.environ.get('RIG_BASELINE') == '1' else known_failures()
     for fn in files:
         with open(fn) as f:
-            for case, (status, _) in json.load(f)['cases'].items():
+            for case, (status, detail) in json.load(f)['cases'].items():
                 if (status == 'fail' and case != 'kernel-log' and
-                        not case.startswith('kunit')):
+                        not case.startswith('kunit') and
+                        not listed_failure(case, detail, listed)):
                     names.add(entry_of(case))
     print(','.join(sorted(names)))
+
+
+def cmd_host(name, rc, log, out):
+    detail = ''
+    if rc != '0':
+        detail = 'exit %s' % rc
+        with open(log, errors='replace') as f:
+            errs = [l.strip() for l in f if l.startswith('[rig] error:')]
+        if errs:
+            detail += ': ' + errs[-1][len('[rig] error: '):][:200]
+    res = {'boot': 'host', 'log': os.path.abspath(log), 'complete': True,
+           'cases': {name: ['pass' if rc == '0' else 'fail', detail]}, 'known': {}}
+    with open(out, 'w') as f:
+        json.dump(res, f, indent=1)
 
 
 def same_failure(series, base):
@@ -326,6 +372,7 @@ def same_failure(series, base):
 
 def cmd_summary(specs):
     npass = nfail = nskip = nknown = 0
+    listed = known_failures()
     for spec in specs:
         series, _, base = spec.partition(':')
         with open(series) as f:
@@ -356,6 +403,12 @@ def cmd_summary(specs):
                 nknown += 1
                 print('  KNOWN  %s: %s [fails on the unpatched kernel too: %s]'
                       % (case, detail, b[case][1]))
+            elif (case not in b and case != 'kernel-log' and
+                  listed_failure(case, detail, listed)):
+                nskip += 1
+                nknown += 1
+                print('  KNOWN  %s: %s [listed in selftests/known-failures: %s]'
+                      % (case, detail, listed_failure(case, detail, listed)))
             else:
                 nfail += 1
                 why = {'pass': 'passes on the unpatched kernel',
@@ -363,10 +416,13 @@ def cmd_summary(specs):
                                % b.get(case, ['', ''])[1],
                        'skip': 'skipped on the unpatched kernel',
                        'none': 'no baseline result'}[b.get(case, ['none'])[0]]
+                if s['boot'] == 'host':
+                    why = 'a check of the series itself, log: %s' % s['log']
                 print('  FAIL   %s: %s [%s]' % (case, detail, why))
     if nknown:
         print('(%d of the skipped are KNOWN: they fail on the unpatched kernel as '
-              'well, or hit a known upstream issue)' % nknown)
+              'well (rerun there, or listed in selftests/known-failures), or hit '
+              'a known upstream issue)' % nknown)
     line = '%d passed, %d failed' % (npass, nfail)
     if nskip:
         line += ', %d skipped' % nskip
@@ -381,6 +437,8 @@ def main():
         return cmd_known_hit(sys.argv[2:])
     if len(sys.argv) == 4 and sys.argv[1] == 'merge':
         return cmd_merge(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 6 and sys.argv[1] == 'host':
+        return cmd_host(*sys.argv[2:6])
     if len(sys.argv) >= 3 and sys.argv[1] == 'failing':
         return cmd_failing(sys.argv[2:])
     if len(sys.argv) >= 3 and sys.argv[1] == 'summary':

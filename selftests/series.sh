@@ -44,9 +44,14 @@ format() {
 	local desc
 	desc=$(git config branch.rig.description || true)
 	[ -n "$desc" ] || die "the series has no cover letter text: run 'git -C $tree branch --edit-description' (first line: the subject)"
-	# Reproducible output: no threading headers (they carry the time) and
-	# the cover letter dated like the last commit.
-	GIT_COMMITTER_DATE=$(git log -1 --format=%cI HEAD) \
+	# Reproducible output: no threading headers (they carry the time), and
+	# the cover letter, which git signs with the committer's identity and
+	# the time, signed by the last commit's author at its author date:
+	# git am keeps both, so a fresh tree (make tree) exports the same
+	# patches/ on any machine, whoever runs it and whatever git config.
+	GIT_COMMITTER_NAME=$(git log -1 --format=%an HEAD) \
+	GIT_COMMITTER_EMAIL=$(git log -1 --format=%ae HEAD) \
+	GIT_COMMITTER_DATE=$(git log -1 --format=%aI HEAD) \
 	git format-patch -q --zero-commit --no-signature --cover-letter \
 		--cover-from-description=subject --no-thread \
 		-o "$out" rig-base..HEAD
