@@ -52,6 +52,9 @@ struct s2_test {
 	u64			dbm_base;
 	atomic_t		reported[S2_DBM_PAGES];
 	atomic_t		reported_outside;
+	/* the pages of 2M block reports at dbm_block */
+	u64			dbm_block;
+	atomic_t		reported_block_pages;
 	/* bbm_skipped() calls */
 	int			splits_nobbm;
 	int			collapses_nobbm;
@@ -141,6 +144,9 @@ static void s2_mark_hw_dirty(struct kvm_s2_mmu *mmu, u64 addr, u64 phys, u64 siz
 	if (mmu == &s2->mmu && size == PAGE_SIZE && addr >= s2->dbm_base &&
 	    i < S2_DBM_PAGES)
 		atomic_inc(&s2->reported[i]);
+	else if (mmu == &s2->mmu && size == SZ_2M && s2->dbm_block &&
+		 addr == s2->dbm_block && phys == s2->dbm_block)
+		atomic_add(size / PAGE_SIZE, &s2->reported_block_pages);
 	else
 		atomic_inc(&s2->reported_outside);
 }
@@ -886,6 +892,140 @@ static void s2_dbm_updates_report(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_outside), 0);
 }
 
+static int s2_leaf_ptep_visitor(const struct kvm_pgtable_visit_ctx *ctx,
+				enum kvm_pgtable_walk_flags visit)
+{
+	kvm_pte_t **ptep = ctx->arg;
+
+	*ptep = ctx->ptep;
+	return 0;
+}
+
+/* The descriptor of the leaf that maps @addr, at whatever level. */
+static kvm_pte_t *s2_leaf_ptep(struct kunit *test, u64 addr)
+{
+	kvm_pte_t *ptep = NULL;
+	struct kvm_pgtable_walker walker = {
+		.cb	= s2_leaf_ptep_visitor,
+		.flags	= KVM_PGTABLE_WALK_LEAF,
+		.arg	= &ptep,
+	};
+
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_walk(&s2->pgt, addr, PAGE_SIZE, &walker), 0);
+	KUNIT_ASSERT_NOT_NULL(test, ptep);
+	return ptep;
+}
+
+/*
+ * Only page mappings carry DBM. relax_perms() of a page that another vCPU
+ * has just collapsed into a block, as a write fault in a dirty-logged memslot
+ * asks for it (R|W|DBM, shared walk), gives up and leaves the block as it
+ * was; write-clean of a block that has DBM all the same takes W and DBM away
+ * and reports the block whole, whatever part of it the mask covered.
+ */
+static void s2_dbm_never_on_block(struct kunit *test)
+{
+	u64 block = S2_TEST_BASE + S2_GB(5);
+	kvm_pte_t pte, *ptep;
+	s8 level;
+
+	s2->dbm_block = block;
+	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block, KVM_PGTABLE_PROT_RW), 0);
+	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_relax_perms(&s2->pgt, block + 5 * PAGE_SIZE,
+							     KVM_PGTABLE_PROT_RW |
+							     KVM_PGTABLE_PROT_DBM,
+							     KVM_PGTABLE_WALK_SHARED), -EAGAIN);
+	pte = s2_leaf(test, block + 5 * PAGE_SIZE, &level);
+	KUNIT_EXPECT_EQ(test, level, 2);
+	KUNIT_EXPECT_EQ(test, pte & (S2_PTE_R | S2_PTE_W | S2_PTE_DBM), S2_PTE_R | S2_PTE_W);
+
+	/* The same on a read-only block: no W, no DBM. */
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrprotect(&s2->pgt, block, SZ_2M), 0);
+	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_relax_perms(&s2->pgt, block,
+							     KVM_PGTABLE_PROT_RW |
+							     KVM_PGTABLE_PROT_DBM,
+							     KVM_PGTABLE_WALK_SHARED), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, s2_leaf(test, block, NULL) & (S2_PTE_W | S2_PTE_DBM), 0);
+
+	/* A page still gets DBM. */
+	KUNIT_ASSERT_EQ(test, s2_map(test, S2_TEST_BASE, PAGE_SIZE, S2_TEST_BASE,
+				     KVM_PGTABLE_PROT_R), 0);
+	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_relax_perms(&s2->pgt, S2_TEST_BASE,
+							     KVM_PGTABLE_PROT_RW |
+							     KVM_PGTABLE_PROT_DBM,
+							     KVM_PGTABLE_WALK_SHARED), 0);
+	KUNIT_EXPECT_EQ(test, s2_leaf(test, S2_TEST_BASE, NULL) & (S2_PTE_W | S2_PTE_DBM),
+			S2_PTE_W | S2_PTE_DBM);
+
+	/* DBM on a block by hand, writable-clean and then writable-dirty. */
+	ptep = s2_leaf_ptep(test, block);
+	WRITE_ONCE(*ptep, READ_ONCE(*ptep) | S2_PTE_DBM);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, block + 7 * PAGE_SIZE,
+							 PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(*ptep) & (S2_PTE_W | S2_PTE_DBM), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_block_pages), 0);
+
+	WRITE_ONCE(*ptep, READ_ONCE(*ptep) | S2_PTE_W | S2_PTE_DBM);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, block + 7 * PAGE_SIZE,
+							 PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(*ptep) & (S2_PTE_W | S2_PTE_DBM), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_block_pages), PTRS_PER_PTE);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_outside), 0);
+}
+
+/*
+ * A block that is writable-dirty (DBM set by hand: the walkers never set it)
+ * is dirty in every page: the harvest finds each page of the range, and an
+ * unmap or a split that removes it reports all 512 of them.
+ */
+static void s2_dbm_block_dirty_reported(struct kunit *test)
+{
+	u64 block = S2_TEST_BASE + S2_GB(5);
+	unsigned long *bmap = kunit_kcalloc(test, BITS_TO_LONGS(PTRS_PER_PTE),
+					    sizeof(long), GFP_KERNEL);
+	kvm_pte_t *ptep;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, bmap);
+	s2->dbm_block = block;
+	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block, KVM_PGTABLE_PROT_RW), 0);
+	ptep = s2_leaf_ptep(test, block);
+	WRITE_ONCE(*ptep, READ_ONCE(*ptep) | S2_PTE_DBM);
+
+	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_harvest_dirty(&s2->pgt, block, SZ_2M,
+							       bmap, block, 0), PTRS_PER_PTE);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(bmap, PTRS_PER_PTE), PTRS_PER_PTE);
+
+	/* Part of the block, at an offset in the bitmap; a shared walk too. */
+	bitmap_zero(bmap, PTRS_PER_PTE);
+	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_harvest_dirty(&s2->pgt,
+							       block + 100 * PAGE_SIZE,
+							       10 * PAGE_SIZE, bmap, block,
+							       KVM_PGTABLE_WALK_SHARED), 10);
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		KUNIT_EXPECT_EQ_MSG(test, test_bit_le(i, bmap), i >= 100 && i < 110,
+				    "page %d", i);
+	/* The harvest does not report: the bitmap is the caller's. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_block_pages), 0);
+
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_unmap(&s2->pgt, block, SZ_2M), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_block_pages), PTRS_PER_PTE);
+
+	/*
+	 * An eager split: with a break, or (BBM level 3, the vhe-v3 boot)
+	 * replacing the live block by a table.
+	 */
+	atomic_set(&s2->reported_block_pages, 0);
+	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block, KVM_PGTABLE_PROT_RW), 0);
+	ptep = s2_leaf_ptep(test, block);
+	WRITE_ONCE(*ptep, READ_ONCE(*ptep) | S2_PTE_DBM);
+	s2_topup(test, &s2->mmu.split_page_cache, 1);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, block, SZ_2M,
+						       &s2->mmu.split_page_cache), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_block_pages), PTRS_PER_PTE);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_outside), 0);
+}
+
 /*
  * The race: a kthread plays the hardware, making writable-clean pages dirty
  * as fast as it can and counting each one it made dirty, while the test runs
@@ -1226,6 +1366,8 @@ static struct kunit_case s2_pgtable_cases[] = {
 	KUNIT_CASE(s2_harvest_ranges),
 	KUNIT_CASE(s2_dbm_updates_report),
 	KUNIT_CASE(s2_dbm_race),
+	KUNIT_CASE(s2_dbm_never_on_block),
+	KUNIT_CASE(s2_dbm_block_dirty_reported),
 	KUNIT_CASE(s2_nobbm_split_collapse),
 	KUNIT_CASE(s2_nobbm_collapse_reports_dirty),
 	{}
