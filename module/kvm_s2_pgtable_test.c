@@ -917,7 +917,8 @@ static kvm_pte_t *s2_leaf_ptep(struct kunit *test, u64 addr)
 }
 
 /*
- * Only page mappings carry DBM. relax_perms() of a page that another vCPU
+ * Only page mappings carry DBM. A block mapped with it is write-protected
+ * instead. relax_perms() of a page that another vCPU
  * has just collapsed into a block, as a write fault in a dirty-logged memslot
  * asks for it (R|W|DBM, shared walk), gives up and leaves the block as it
  * was; write-clean of a block that has DBM all the same takes W and DBM away
@@ -930,6 +931,14 @@ static void s2_dbm_never_on_block(struct kunit *test)
 	s8 level;
 
 	s2->dbm_block = block;
+	/* Mapped with DBM (writable-clean), a block is write-protected instead. */
+	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block,
+				     KVM_PGTABLE_PROT_RW | KVM_PGTABLE_PROT_DBM), 0);
+	pte = s2_leaf(test, block, &level);
+	KUNIT_EXPECT_EQ(test, level, 2);
+	KUNIT_EXPECT_EQ(test, pte & (S2_PTE_R | S2_PTE_W | S2_PTE_DBM), S2_PTE_R);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_unmap(&s2->pgt, block, SZ_2M), 0);
+
 	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block, KVM_PGTABLE_PROT_RW), 0);
 	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_relax_perms(&s2->pgt, block + 5 * PAGE_SIZE,
 							     KVM_PGTABLE_PROT_RW |
@@ -984,7 +993,8 @@ static void s2_dbm_block_dirty_reported(struct kunit *test)
 	unsigned long *bmap = kunit_kcalloc(test, BITS_TO_LONGS(PTRS_PER_PTE),
 					    sizeof(long), GFP_KERNEL);
 	kvm_pte_t *ptep;
-	int i;
+	bool nobbm;
+	int i, tlbi;
 
 	KUNIT_ASSERT_NOT_NULL(test, bmap);
 	s2->dbm_block = block;
@@ -1013,17 +1023,27 @@ static void s2_dbm_block_dirty_reported(struct kunit *test)
 
 	/*
 	 * An eager split: with a break, or (BBM level 3, the vhe-v3 boot)
-	 * replacing the live block by a table.
+	 * replacing the live block by a table, after whose invalidation the
+	 * block is reported: until then a CPU may still write through it.
 	 */
 	atomic_set(&s2->reported_block_pages, 0);
 	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block, KVM_PGTABLE_PROT_RW), 0);
 	ptep = s2_leaf_ptep(test, block);
 	WRITE_ONCE(*ptep, READ_ONCE(*ptep) | S2_PTE_DBM);
 	s2_topup(test, &s2->mmu.split_page_cache, 1);
+	nobbm = cpus_have_final_cap(ARM64_HAS_BBML3);
+	if (nobbm)
+		s2_require_tlbi_probes(test);
+	tlbi = atomic_read(&s2->tlbi);
 	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, block, SZ_2M,
 						       &s2->mmu.split_page_cache), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_block_pages), PTRS_PER_PTE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&s2->reported_outside), 0);
+	if (nobbm) {
+		KUNIT_EXPECT_EQ(test, s2->splits_nobbm, 1);
+		KUNIT_EXPECT_GT_MSG(test, s2->tlbi_at_report, tlbi,
+				    "dirty state reported before the invalidation");
+	}
 }
 
 /*
