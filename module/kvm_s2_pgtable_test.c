@@ -1373,6 +1373,72 @@ static void s2_nobbm_collapse_reports_dirty(struct kunit *test)
 			    "dirty state reported before the invalidation");
 }
 
+struct s2_attrs_walk {
+	kvm_pte_t	want;		/* MemAttr and SH of the block */
+	int		valid;
+	int		other;		/* valid leaves with other attributes */
+};
+
+static int s2_attrs_visitor(const struct kvm_pgtable_visit_ctx *ctx,
+			    enum kvm_pgtable_walk_flags visit)
+{
+	const kvm_pte_t attrs = KVM_PTE_LEAF_ATTR_LO_S2_MEMATTR |
+				KVM_PTE_LEAF_ATTR_LO_S2_SH;
+	struct s2_attrs_walk *w = ctx->arg;
+
+	if (!kvm_pte_valid(ctx->old))
+		return 0;
+	w->valid++;
+	if ((ctx->old & attrs) != w->want)
+		w->other++;
+	return 0;
+}
+
+/*
+ * A fault-time split without a break builds the table from the block's
+ * permissions, which say nothing of its memory type: a Device block (with
+ * nested virtualisation, MMIO of a device assigned to L2) must not become
+ * Normal cacheable pages.  Map one Device page inside a Device block, in a
+ * shared walk as the fault handler does: every valid leaf is still Device.
+ */
+static void s2_nobbm_split_keeps_attrs(struct kunit *test)
+{
+	u64 block = S2_TEST_BASE + S2_GB(6);
+	struct s2_attrs_walk w = {};
+	struct kvm_pgtable_walker walker = {
+		.cb	= s2_attrs_visitor,
+		.flags	= KVM_PGTABLE_WALK_LEAF,
+		.arg	= &w,
+	};
+	kvm_pte_t pte;
+	s8 level;
+
+	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
+		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block,
+				     KVM_PGTABLE_PROT_RW | KVM_PGTABLE_PROT_DEVICE), 0);
+	pte = s2_leaf(test, block, &level);
+	KUNIT_ASSERT_EQ(test, level, 2);
+	w.want = pte & (KVM_PTE_LEAF_ATTR_LO_S2_MEMATTR | KVM_PTE_LEAF_ATTR_LO_S2_SH);
+
+	s2_topup(test, &s2->mc, KVM_PGTABLE_LAST_LEVEL);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_map(&s2->pgt, block + 3 * PAGE_SIZE,
+						     PAGE_SIZE, block + 3 * PAGE_SIZE,
+						     KVM_PGTABLE_PROT_R |
+						     KVM_PGTABLE_PROT_DEVICE,
+						     &s2->mc, KVM_PGTABLE_WALK_SHARED), 0);
+	pte = s2_leaf(test, block + 3 * PAGE_SIZE, &level);
+	KUNIT_EXPECT_EQ(test, level, KVM_PGTABLE_LAST_LEVEL);
+	KUNIT_EXPECT_EQ(test, pte & (S2_PTE_R | S2_PTE_W), S2_PTE_R);
+
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_walk(&s2->pgt, block, SZ_2M, &walker), 0);
+	KUNIT_EXPECT_GE(test, w.valid, 1);
+	KUNIT_EXPECT_EQ_MSG(test, w.other, 0,
+			    "%d of %d valid leaves lost the block's memory type",
+			    w.other, w.valid);
+}
+
 static struct kunit_case s2_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(s2_map_unmap_level, s2_levels_gen_params),
 	KUNIT_CASE(s2_refcount_after_unmap),
@@ -1390,6 +1456,7 @@ static struct kunit_case s2_pgtable_cases[] = {
 	KUNIT_CASE(s2_dbm_block_dirty_reported),
 	KUNIT_CASE(s2_nobbm_split_collapse),
 	KUNIT_CASE(s2_nobbm_collapse_reports_dirty),
+	KUNIT_CASE(s2_nobbm_split_keeps_attrs),
 	{}
 };
 
