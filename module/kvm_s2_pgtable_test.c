@@ -1437,6 +1437,27 @@ static void s2_nobbm_split_keeps_attrs(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, w.other, 0,
 			    "%d of %d valid leaves lost the block's memory type",
 			    w.other, w.valid);
+	KUNIT_EXPECT_EQ(test, s2->splits_nobbm, 0);
+
+	/*
+	 * The eager split builds its table the same way: a Device block
+	 * keeps break-before-make (its memory type is the upstream split's
+	 * business), a Normal one is replaced live.
+	 */
+	KUNIT_ASSERT_EQ(test, s2_map(test, block + SZ_2M, SZ_2M, block + SZ_2M,
+				     KVM_PGTABLE_PROT_RW | KVM_PGTABLE_PROT_DEVICE), 0);
+	s2_topup(test, &s2->mmu.split_page_cache, 1);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, block + SZ_2M, SZ_2M,
+						       &s2->mmu.split_page_cache), 0);
+	KUNIT_EXPECT_EQ_MSG(test, s2->splits_nobbm, 0,
+			    "a Device block was replaced without a break");
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, block + 2 * SZ_2M, SZ_2M, block + 2 * SZ_2M,
+				     KVM_PGTABLE_PROT_RW), 0);
+	s2_topup(test, &s2->mmu.split_page_cache, 1);
+	KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_split(&s2->pgt, block + 2 * SZ_2M, SZ_2M,
+						       &s2->mmu.split_page_cache), 0);
+	KUNIT_EXPECT_EQ(test, s2->splits_nobbm, 1);
 }
 
 static struct kunit_case s2_pgtable_cases[] = {
