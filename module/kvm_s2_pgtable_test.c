@@ -1399,7 +1399,9 @@ static int s2_attrs_visitor(const struct kvm_pgtable_visit_ctx *ctx,
  * permissions, which say nothing of its memory type: a Device block (with
  * nested virtualisation, MMIO of a device assigned to L2) must not become
  * Normal cacheable pages.  Map one Device page inside a Device block, in a
- * shared walk as the fault handler does: every valid leaf is still Device.
+ * shared walk as the fault handler does: every valid leaf is still Device,
+ * and the block took the break.  The eager split, which builds its table the
+ * same way, also keeps the break for a Device block, not for a Normal one.
  */
 static void s2_nobbm_split_keeps_attrs(struct kunit *test)
 {
