@@ -56,17 +56,21 @@ KNOWN_ISSUES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'known-i
 KNOWN_FAILURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'known-failures')
 
 
+def list_lines(path, fields):
+    """The '|'-separated lines of a list file, each split into <fields>
+    fields (the last one takes the rest), comments and blank lines left out."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [line.rstrip('\n').split('|', fields - 1) for line in f
+                if line.strip() and not line.startswith('#')]
+
+
 def known_failures():
     """{case: (detail, what)}: the baseline failures the unpatched kernel
     shows too, listed so that make check need not rebuild it to see them."""
-    out = {}
-    if os.path.exists(KNOWN_FAILURES):
-        with open(KNOWN_FAILURES) as f:
-            for line in f:
-                if line.strip() and not line.startswith('#'):
-                    case, detail, what = line.rstrip('\n').split('|', 2)
-                    out[case] = (detail, what)
-    return out
+    return {case: (detail, what)
+            for case, detail, what in list_lines(KNOWN_FAILURES, 3)}
 
 
 def listed_failure(case, detail, listed):
@@ -77,13 +81,7 @@ def listed_failure(case, detail, listed):
 
 
 def known_issues():
-    out = []
-    with open(KNOWN_ISSUES) as f:
-        for line in f:
-            if line.strip() and not line.startswith('#'):
-                rx, _, desc = line.rstrip('\n').partition('|')
-                out.append((re.compile(rx), desc))
-    return out
+    return [(re.compile(rx), desc) for rx, desc in list_lines(KNOWN_ISSUES, 2)]
 
 
 def known_issue(headline, issues):
