@@ -983,6 +983,34 @@ static void s2_dbm_never_on_block(struct kunit *test)
 }
 
 /*
+ * DBM only goes where the fault path would put it: Normal cacheable memory.
+ * Write-clean of a writable Device or Normal-NC page write-protects it, as
+ * write-protection logging does, and never gives it DBM.
+ */
+static void s2_wrclean_skips_uncached(struct kunit *test)
+{
+	static const enum kvm_pgtable_prot attr[] = {
+		KVM_PGTABLE_PROT_DEVICE, KVM_PGTABLE_PROT_NORMAL_NC, 0,
+	};
+	u64 base = S2_TEST_BASE + S2_GB(6);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(attr); i++) {
+		u64 addr = base + i * PAGE_SIZE;
+		kvm_pte_t pte;
+
+		KUNIT_ASSERT_EQ(test, s2_map(test, addr, PAGE_SIZE, addr,
+					     KVM_PGTABLE_PROT_RW | attr[i]), 0);
+		KUNIT_ASSERT_EQ(test, kvm_pgtable_stage2_wrclean(&s2->pgt, addr,
+								 PAGE_SIZE), 0);
+		pte = s2_leaf(test, addr, NULL);
+		KUNIT_EXPECT_EQ_MSG(test, pte & (S2_PTE_W | S2_PTE_DBM),
+				    attr[i] ? 0 : S2_PTE_DBM, "prot %#lx",
+				    (unsigned long)attr[i]);
+	}
+}
+
+/*
  * A block that is writable-dirty (DBM set by hand: the walkers never set it)
  * is dirty in every page: the harvest finds each page of the range, and an
  * unmap or a split that removes it reports all 512 of them.
@@ -1462,6 +1490,43 @@ static void s2_nobbm_split_keeps_attrs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s2->splits_nobbm, 1);
 }
 
+/*
+ * The fault that splits a block without a break maps its page in the same
+ * walk. A write fault in a dirty-logged memslot (R|W|DBM, shared walk) on a
+ * page of a write-protected Normal block returns 0 with that page
+ * writable, so that the fault path marks it dirty, instead of -EAGAIN and
+ * a second fault to relax it. Its permissions are only ever added to, as
+ * by relax_perms(): the block's X stays.
+ */
+static void s2_nobbm_split_maps_fault(struct kunit *test)
+{
+	u64 block = S2_TEST_BASE + S2_GB(7), addr = block + 9 * PAGE_SIZE;
+	kvm_pte_t pte;
+	s8 level;
+
+	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
+		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
+
+	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block,
+				     KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_X), 0);
+	s2_topup(test, &s2->mc, KVM_PGTABLE_LAST_LEVEL);
+	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_map(&s2->pgt, addr, PAGE_SIZE, addr,
+						     KVM_PGTABLE_PROT_RW |
+						     KVM_PGTABLE_PROT_DBM,
+						     &s2->mc, KVM_PGTABLE_WALK_SHARED), 0);
+	KUNIT_EXPECT_EQ(test, s2->splits_nobbm, 1);
+
+	pte = s2_leaf(test, addr, &level);
+	KUNIT_EXPECT_EQ(test, level, KVM_PGTABLE_LAST_LEVEL);
+	KUNIT_EXPECT_EQ(test, pte & (S2_PTE_R | S2_PTE_W | S2_PTE_DBM),
+			S2_PTE_R | S2_PTE_W | S2_PTE_DBM);
+	KUNIT_EXPECT_EQ(test, pte & KVM_PTE_LEAF_ATTR_HI_S2_XN, 0);
+
+	pte = s2_leaf(test, addr + PAGE_SIZE, &level);
+	KUNIT_EXPECT_EQ(test, level, KVM_PGTABLE_LAST_LEVEL);
+	KUNIT_EXPECT_EQ(test, pte & (S2_PTE_R | S2_PTE_W | S2_PTE_DBM), S2_PTE_R);
+}
+
 static struct kunit_case s2_pgtable_cases[] = {
 	KUNIT_CASE_PARAM(s2_map_unmap_level, s2_levels_gen_params),
 	KUNIT_CASE(s2_refcount_after_unmap),
@@ -1477,9 +1542,11 @@ static struct kunit_case s2_pgtable_cases[] = {
 	KUNIT_CASE(s2_dbm_race),
 	KUNIT_CASE(s2_dbm_never_on_block),
 	KUNIT_CASE(s2_dbm_block_dirty_reported),
+	KUNIT_CASE(s2_wrclean_skips_uncached),
 	KUNIT_CASE(s2_nobbm_split_collapse),
 	KUNIT_CASE(s2_nobbm_collapse_reports_dirty),
 	KUNIT_CASE(s2_nobbm_split_keeps_attrs),
+	KUNIT_CASE(s2_nobbm_split_maps_fault),
 	{}
 };
 

@@ -99,12 +99,22 @@ check)
 		# tools/testing/selftests/kvm/arm64/), checked below.
 		# Debian's python3 (python3-ply) for spdxcheck.py, whatever python3
 		# comes first in PATH.
-		if ! out=$(PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict -q --ignore FILE_PATH_CHANGES \
+		# UNKNOWN_COMMIT_ID: the base tree has no upstream history to look
+		# a Fixes: SHA up in; selftests/upstream-commits lists the checked
+		# ones, and every Fixes: line must be one of them (below).
+		if ! out=$(PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict -q \
+				--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID \
 				--summary-file "$p" 2>&1) || [ -n "$out" ]; then
 			printf '%s\n' "$out" >&2
 			bad=1
 		fi
 	done
+	while IFS= read -r fixes; do
+		grep -qxF -- "$fixes" "$(dirname "$0")/upstream-commits" || {
+			echo "'$fixes' is not in selftests/upstream-commits (checked SHAs)" >&2
+			bad=1
+		}
+	done < <(cat "$BUILD"/check.tmp/0[0-9]*.patch | grep '^Fixes: ' | sort -u)
 	# New files must fall under an existing MAINTAINERS entry.
 	for f in $(git diff --name-only --diff-filter=A rig-base HEAD); do
 		if ! scripts/get_maintainer.pl --no-git --no-git-fallback --nol -f "$f" 2>/dev/null |
