@@ -1525,6 +1525,36 @@ static void s2_nobbm_split_maps_fault(struct kunit *test)
 	pte = s2_leaf(test, addr + PAGE_SIZE, &level);
 	KUNIT_EXPECT_EQ(test, level, KVM_PGTABLE_LAST_LEVEL);
 	KUNIT_EXPECT_EQ(test, pte & (S2_PTE_R | S2_PTE_W | S2_PTE_DBM), S2_PTE_R);
+
+	/* An exec fault on a page of a block without X gets X. */
+	block += SZ_2M;
+	addr = block + 3 * PAGE_SIZE;
+	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block, KVM_PGTABLE_PROT_R), 0);
+	s2_topup(test, &s2->mc, KVM_PGTABLE_LAST_LEVEL);
+	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_map(&s2->pgt, addr, PAGE_SIZE, addr,
+						     KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_X,
+						     &s2->mc, KVM_PGTABLE_WALK_SHARED), 0);
+	KUNIT_EXPECT_EQ(test, s2_leaf(test, addr, NULL) & KVM_PTE_LEAF_ATTR_HI_S2_XN, 0);
+	KUNIT_EXPECT_NE(test, s2_leaf(test, addr + PAGE_SIZE, NULL) &
+			KVM_PTE_LEAF_ATTR_HI_S2_XN, 0);
+
+	/*
+	 * Only the entries of the block just split are relaxed: a map that
+	 * goes on into a page of another table that only differs in its
+	 * permissions still leaves that page to relax_perms() (-EAGAIN).
+	 */
+	block += SZ_2M;
+	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block, KVM_PGTABLE_PROT_R), 0);
+	KUNIT_ASSERT_EQ(test, s2_map(test, block + SZ_2M, PAGE_SIZE, block + SZ_2M,
+				     KVM_PGTABLE_PROT_R), 0);
+	s2_topup(test, &s2->mc, KVM_PGTABLE_LAST_LEVEL);
+	KUNIT_EXPECT_EQ(test, kvm_pgtable_stage2_map(&s2->pgt, block + SZ_2M - PAGE_SIZE,
+						     2 * PAGE_SIZE, block + SZ_2M - PAGE_SIZE,
+						     KVM_PGTABLE_PROT_RW,
+						     &s2->mc, KVM_PGTABLE_WALK_SHARED), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, s2_leaf(test, block + SZ_2M - PAGE_SIZE, NULL) & S2_PTE_W,
+			S2_PTE_W);
+	KUNIT_EXPECT_EQ(test, s2_leaf(test, block + SZ_2M, NULL) & S2_PTE_W, 0);
 }
 
 static struct kunit_case s2_pgtable_cases[] = {
