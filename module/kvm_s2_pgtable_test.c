@@ -241,6 +241,13 @@ static void s2_require_tlbi_probes(struct kunit *test)
 }
 
 /* Fill @mc with @nr zeroed pages, as kvm_mmu_topup_memory_cache() would. */
+/* The no-break cases only run where the kernel skips the break. */
+static void s2_require_bbml3(struct kunit *test)
+{
+	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
+		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
+}
+
 static void s2_topup(struct kunit *test, struct kvm_mmu_memory_cache *mc, int nr)
 {
 	if (!mc->objects) {
@@ -1293,8 +1300,7 @@ static void s2_nobbm_split_collapse(struct kunit *test)
 	kvm_pte_t block;
 	s8 level;
 
-	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
-		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
+	s2_require_bbml3(test);
 
 	s2_require_tlbi_probes(test);
 	KUNIT_ASSERT_NOT_NULL(test, p);
@@ -1371,8 +1377,7 @@ static void s2_nobbm_collapse_reports_dirty(struct kunit *test)
 	struct s2_ptep_walk w;
 	int i, tlbi;
 
-	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
-		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
+	s2_require_bbml3(test);
 
 	s2_require_tlbi_probes(test);
 	/* A whole table of identity pages, the first 64 writable-clean. */
@@ -1443,8 +1448,7 @@ static void s2_nobbm_split_keeps_attrs(struct kunit *test)
 	kvm_pte_t pte;
 	s8 level;
 
-	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
-		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
+	s2_require_bbml3(test);
 
 	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block,
 				     KVM_PGTABLE_PROT_RW | KVM_PGTABLE_PROT_DEVICE), 0);
@@ -1504,8 +1508,7 @@ static void s2_nobbm_split_maps_fault(struct kunit *test)
 	kvm_pte_t pte;
 	s8 level;
 
-	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
-		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
+	s2_require_bbml3(test);
 
 	KUNIT_ASSERT_EQ(test, s2_map(test, block, SZ_2M, block,
 				     KVM_PGTABLE_PROT_R | KVM_PGTABLE_PROT_X), 0);
