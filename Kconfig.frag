@@ -12,6 +12,9 @@ CONFIG_TIMERFD=y
 CONFIG_EVENTFD=y
 CONFIG_SHMEM=y
 CONFIG_POSIX_TIMERS=y
+# make migrate's QEMU in the guest: QMP and the migration stream on unix sockets.
+CONFIG_NET=y
+CONFIG_UNIX=y
 CONFIG_ADVISE_SYSCALLS=y
 CONFIG_MEMBARRIER=y
 CONFIG_SMP=y

@@ -7,6 +7,8 @@
 #   make check        every test; ends with "N passed, N failed[, N skipped]"
 #   make bench        write-protection against hardware dirty state: ratios,
 #                     harvest cost, splits; tables, CSV and plots in build/bench
+#   make migrate      live migrations of an L2 guest with a real QEMU, DBM
+#                     against write-protection; table, CSV, plots in build/migrate
 #
 # Variables: KSRC=/path/to/linux (your own 7.3 tree instead of Debian's
 # linux-source-7.3), JOBS=, DEBUG=1 (debug kernel: KASAN, lockdep) or
@@ -48,12 +50,12 @@ MOUT := $(BUILD)/module$(SFX)
 BENCH_SST ?= $(SOUT)
 
 .PHONY: all main check check-debug check-kcsan mutants bench kunit tree kernel selftests module \
-	export series-check bisect-build deps clean distclean help soak
+	export series-check bisect-build deps clean distclean help soak migrate
 
 all: main
 
 help:
-	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: check-debug check-kcsan mutants kunit soak tree kernel selftests module"
 	@echo "               export series-check bisect-build deps clean distclean"
 
@@ -95,6 +97,10 @@ check: selftests module
 bench: selftests module
 	@$(S)/bench.sh $(KOUT) $(abspath $(BENCH_SST)) $(MOUT) $(BUILD)/bench$(SFX)
 
+# selftests/plan.migrate in one vhe boot; see Documentation/migration.rst.
+migrate: kernel
+	@$(S)/migrate.sh $(KOUT) $(BUILD)/migrate$(SFX)
+
 # The whole plan on the debug kernel (KASAN, lockdep, PROVE_RCU, atomic
 # sleep checks: Kconfig.debug.frag); any splat fails the boot's kernel-log.
 check-debug:
@@ -131,7 +137,7 @@ bisect-build: tree
 
 clean:
 	rm -rf $(BUILD)/out $(BUILD)/selftests $(BUILD)/module* $(BUILD)/results* $(BUILD)/main* \
-		$(BUILD)/bench* $(BUILD)/soak*
+		$(BUILD)/bench* $(BUILD)/soak* $(BUILD)/migrate*
 
 # Also the trees and downloads.  Refuses while the tree holds unexported work.
 distclean:

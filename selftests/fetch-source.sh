@@ -32,23 +32,7 @@ for what in "$@"; do
 done
 [ ${#want[@]} -gt 0 ] || exit 0
 
-# The first deb URI the system is configured with (deb822 or one-line form).
-uri=
-for f in /etc/apt/sources.list.d/*.sources; do
-	[ -r "$f" ] || continue
-	uri=$(awk '/^URIs:/ { print $2; exit }' "$f")
-	[ -n "$uri" ] && break
-done
-if [ -z "$uri" ]; then
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -r "$f" ] || continue
-		uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' "$f")
-		[ -n "$uri" ] && break
-	done
-fi
-[ -n "$uri" ] || die "no Debian archive URI in the system's apt sources (/etc/apt/sources.list*)"
-# Only the "debian" archive carries both suites; a -security URI does not.
-case "$uri" in *-security*) die "the first apt source ($uri) is a security archive; configure a Debian mirror first" ;; esac
+uri=$(debian_uri) || exit 1
 
 apt=$dl/apt
 rm -rf "$apt"

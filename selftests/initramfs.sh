@@ -3,7 +3,9 @@
 #
 # Pack the guest's initramfs with the kernel's own usr/gen_init_cpio: Debian's
 # static arm64 busybox, selftests/init, the helpers in selftests/guest/, the
-# test plan, the selftest binaries the plan names and the KUnit modules.
+# test plan, the selftest binaries the plan names and the KUnit modules; when
+# the plan runs migrate-run, the guest's QEMU and the L2 guest too
+# (migrate-prep.sh).
 #
 # Usage: initramfs.sh <kernel-out> <selftests-out> <module-dir|-> <plan> <busybox.deb> <output.cpio>
 set -euo pipefail
@@ -17,6 +19,12 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 dpkg-deb -x "$bbdeb" "$work/bb" || die "cannot unpack $bbdeb"
 bb=$work/bb/bin/busybox
 [ -f "$bb" ] || die "no bin/busybox in $bbdeb"
+
+mig=
+if grep -v '^#' "$plan" | grep -q 'migrate-run'; then
+	mig=$cpio.migrate
+	"$RIG_TOP/selftests/migrate-prep.sh" "$kout" "$mig"
+fi
 
 list=$work/list
 {
@@ -56,6 +64,7 @@ list=$work/list
 			[ -e "$ko" ] && echo "file /lib/modules/$(basename "$ko") $ko 644 0 0"
 		done
 	fi
+	[ -z "$mig" ] || cat "$mig/cpio.list"
 } >"$list"
 "$gen" "$list" >"$cpio.tmp" || die "gen_init_cpio failed"
 mv "$cpio.tmp" "$cpio"

@@ -45,6 +45,29 @@ rig_sfx() {
 # patches_sum <dir>: one checksum of the series in <dir> (see tree.sh).
 patches_sum() { cat /dev/null "$1"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1; }
 
+# debian_uri: the first deb URI the system's apt sources name (deb822 or
+# one-line form), for the rig's private apt configurations; never written to
+# a file of the project.
+debian_uri() {
+	local f uri=
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		uri=$(awk '/^URIs:/ { print $2; exit }' "$f")
+		[ -n "$uri" ] && break
+	done
+	if [ -z "$uri" ]; then
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+			[ -r "$f" ] || continue
+			uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' "$f")
+			[ -n "$uri" ] && break
+		done
+	fi
+	[ -n "$uri" ] || die "no Debian archive URI in the system's apt sources (/etc/apt/sources.list*)"
+	# Only the "debian" archive carries the suites; a -security URI does not.
+	case "$uri" in *-security*) die "the first apt source ($uri) is a security archive; configure a Debian mirror first" ;; esac
+	echo "$uri"
+}
+
 # busybox_deb <dl-dir>: the arm64 busybox-static package fetch-source.sh got.
 busybox_deb() {
 	local deb
