@@ -89,6 +89,7 @@ done
 "$gen" "$out/l2.list" >"$out/l2.cpio" || die "gen_init_cpio failed for the L2 initramfs"
 gzip -1 -c "$image" >"$out/Image.gz"
 
+dpkg-deb -f "$(ls "$dl"/cache/archives/qemu-system-arm_*_arm64.deb | head -1)" Version >"$dl/version"
 ld=$(readlink -f "$out/root/usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1")
 {
 	for d in /usr /usr/bin /usr/lib /usr/lib/aarch64-linux-gnu /migrate; do
@@ -104,5 +105,4 @@ ld=$(readlink -f "$out/root/usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1")
 	echo "file /migrate/l2.cpio $out/l2.cpio 644 0 0"
 	echo "file /migrate/qemu-version $dl/version 644 0 0"
 } >"$out/cpio.list"
-ls "$dl"/cache/archives/qemu-system-arm_*_arm64.deb | sed 's/.*qemu-system-arm_\(.*\)_arm64.deb/\1/' >"$dl/version"
 info "guest QEMU $(cat "$dl/version") with ${#libs[@]} libraries, L2 kernel and writer: $out"

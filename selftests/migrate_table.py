@@ -3,7 +3,8 @@
 """make migrate's table: parse the "@@MIG", "@@ROUND" and "@@CURVE" lines
 that migrate-run prints in the guest's console log, print one row per
 migration and the DBM/write-protection ratios of each pair, write
-migrate.csv, rounds.csv and curves.csv and, with gnuplot, one plot of the
+migrate.csv, rounds.csv, syncs.csv (the source's dirty syncs, from its
+QEMU trace) and curves.csv and, with gnuplot, one plot of the
 guest's throughput per pair.  Exit 1 when an entry failed or printed no
 result, or when a completed migration's RAM differs.
 
@@ -18,14 +19,14 @@ import sys
 
 COLS = [("name", "run"), ("strategy", "strategy"), ("hw_dirty_log", "hw"),
         ("rate", "set w/s"), ("converged", "conv"), ("total_ms", "total ms"),
-        ("syncs", "syncs"), ("mb", "MB sent"), ("downtime_ms", "down ms"),
+        ("syncs", "syncs"), ("mb", "MB sent"), ("rem_mb", "MB left"), ("downtime_ms", "down ms"),
         ("steady", "w/s before"), ("during", "w/s during"), ("after", "w/s after"),
-        ("lost_s", "lost s"), ("harvested", "harvested"), ("write_faults", "wr faults"),
+        ("lost_s", "lost s"), ("sync_ms", "sync ms"), ("harvested", "harvested"), ("write_faults", "wr faults"),
         ("diff_pages", "diff"), ("control_diff_pages", "control")]
 
 
 def parse(log):
-    runs, rounds, curves, entries, cur = [], [], [], {}, None
+    runs, rounds, curves, syncs, entries, cur = [], [], [], [], {}, None
     with open(log, errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
@@ -38,17 +39,23 @@ def parse(log):
             elif line.startswith("@@MIG "):
                 d = dict(kv.split("=", 1) for kv in line.split()[1:])
                 d["entry"] = cur
-                d["mb"] = "%.0f" % (int(d["bytes"]) / 1e6) if int(d["bytes"]) >= 0 else "-"
+                for k, m in (("bytes", "mb"), ("remaining", "rem_mb")):
+                    d[m] = "%.0f" % (int(d[k]) / 1e6) if int(d.get(k, -1)) >= 0 else "-"
                 runs.append(d)
             elif line.startswith("@@ROUND "):
                 w = line.split()
                 d = dict(kv.split("=", 1) for kv in w[3:])
                 d.update(name=w[1], sync=w[2])
                 rounds.append(d)
+            elif line.startswith("@@SYNC "):
+                w = line.split()
+                d = dict(kv.split("=", 1) for kv in w[3:])
+                d.update(name=w[1], sync=w[2])
+                syncs.append(d)
             elif line.startswith("@@CURVE "):
                 w = line.split()
                 curves.append(dict(name=w[1], side=w[2], t=w[3], rate=w[4]))
-    return runs, rounds, curves, entries
+    return runs, rounds, curves, syncs, entries
 
 
 def table(runs):
@@ -69,10 +76,14 @@ def ratios(runs):
             continue
         def q(k):
             a, b = float(d[k]), float(w[k])
-            return "%.2f" % (a / b) if b > 0 else "-"
-        print("  %-12s converged %s/%s, total time %s, bytes sent %s, syncs %s, guest w/s during %s, lost work %s"
-              % (name[4:], d["converged"], w["converged"], q("total_ms"), q("bytes"), q("syncs"),
-                 q("during"), q("lost_s")))
+            return "%.2f" % (a / b) if a >= 0 and b > 0 else "-"
+        # A migration that did not converge was cancelled: its time and its
+        # lost work are what it had cost by then, lower bounds.
+        lb = ">=" if d["converged"] != "1" else ""
+        print("  %-12s converged dbm %s wp %s; dbm/wp: total time %s%s, bytes sent %s%s, syncs %s%s, "
+              "guest w/s during %s, lost work %s%s"
+              % (name[4:], d["converged"], w["converged"], lb, q("total_ms"), lb, q("bytes"),
+                 lb, q("syncs"), q("during"), lb, q("lost_s")))
 
 
 def plots(out, curves, runs):
@@ -100,7 +111,7 @@ def plots(out, curves, runs):
 
 def main():
     out, log = sys.argv[1], sys.argv[2]
-    runs, rounds, curves, entries = parse(log)
+    runs, rounds, curves, syncs, entries = parse(log)
     bad = []
     for e, rc in entries.items():
         if rc is None:
@@ -118,7 +129,8 @@ def main():
     print("(QEMU TCG: times and rates are an emulated machine's; compare runs of this boot, not with hardware)")
     table(runs)
     ratios(runs)
-    for name, rows in (("migrate.csv", runs), ("rounds.csv", rounds), ("curves.csv", curves)):
+    for name, rows in (("migrate.csv", runs), ("rounds.csv", rounds), ("curves.csv", curves),
+                       ("syncs.csv", syncs)):
         if rows:
             keys = list(rows[0].keys())
             for r in rows:

@@ -389,6 +389,44 @@ static void curve(struct qemu *q, double from, double to, double shift)
 		       (count_at(q, t + BIN_S) - count_at(q, t)) / BIN_S);
 }
 
+/*
+ * The source's trace: each dirty sync (migration_bitmap_sync_start..end:
+ * KVM_GET_DIRTY_LOG of every slot and the bitmap merge) as "@@SYNC" lines,
+ * their total and longest time, and the number of KVM_CLEAR_DIRTY_LOG calls.
+ */
+static void syncs_of_trace(double *total_ms, double *max_ms, long *clears)
+{
+	char l[512];
+	double start = -1;
+	int k = 0;
+	FILE *f = fopen(DIR_MIG "/src.trace", "r");
+
+	*total_ms = *max_ms = 0;
+	*clears = 0;
+	while (f && fgets(l, sizeof(l), f)) {
+		char *at = strchr(l, '@');
+		double t = at ? strtod(at + 1, NULL) : -1;
+		char *e = strstr(l, "migration_bitmap_sync_end dirty_pages ");
+
+		if (strstr(l, "migration_bitmap_sync_start")) {
+			start = t;
+		} else if (e && start >= 0 && t >= start) {
+			double ms = (t - start) * 1000;
+
+			printf("@@SYNC %s %d ms=%.2f dirty_pages=%s", name, ++k, ms,
+			       e + strlen("migration_bitmap_sync_end dirty_pages "));
+			*total_ms += ms;
+			if (ms > *max_ms)
+				*max_ms = ms;
+			start = -1;
+		} else if (strstr(l, "kvm_clear_dirty_log ")) {
+			(*clears)++;
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
 static void usage(void)
 {
 	printf("usage: migrate-run [-n name] [-s dbm|wp|ring] [-r writes/s] [-m MiB] [-b MiB]\n"
@@ -404,11 +442,12 @@ int main(int argc, char **argv)
 	const char *thp = "madvise";
 	int autoconv = 0, check = 0, opt, converged, failed = 0;
 	char append[256], mach[128], accel[128], memsz[32], qmpa[128], qmpb[128];
-	long long syncs = 0, last_syncs = 0, total_ms = -1, down_ms = -1, bytes = -1;
+	long long syncs = 0, last_syncs = 0, total_ms = -1, down_ms = -1, bytes = -1, remaining = -1;
 	long long diff = -1, control = -1, hw0, harv0, wf0, tlbi0;
 	long long hw, harv = -1, wf = -1, tlbi = -1;
 	double t_ready, t0, t_end, t_stop, t_cont = 0, t_after = 0, steady, during, after_rate = -1;
-	double lost, t_poll = 0;
+	double lost, t_poll = 0, sync_ms, sync_max_ms;
+	long clears;
 	char *r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -454,15 +493,26 @@ int main(int argc, char **argv)
 	snprintf(qmpa, sizeof(qmpa), "unix:" DIR_MIG "/src.qmp,server=on,wait=off");
 	snprintf(qmpb, sizeof(qmpb), "unix:" DIR_MIG "/dst.qmp,server=on,wait=off");
 	{
-		char *a[] = { "/usr/bin/qemu-system-aarch64", "-M", mach, "-cpu", "host",
+		char *a[40] = { "/usr/bin/qemu-system-aarch64", "-M", mach, "-cpu", "host",
 			"-accel", accel, "-smp", "1", "-m", memsz, "-nodefaults", "-display", "none",
 			"-serial", "stdio", "-kernel", "/migrate/Image", "-initrd", "/migrate/l2.cpio",
-			"-append", append, "-qmp", qmpa, NULL, NULL, NULL, NULL };
+			"-append", append, "-qmp" };
+		int n = 23;
+
+		a[n] = qmpa;
+		/* The source's dirty syncs (GET) and CLEARs, timestamped. */
+		a[n + 1] = "-msg";
+		a[n + 2] = "timestamp=on";
+		a[n + 3] = "-trace";
+		a[n + 4] = "migration_bitmap_sync_*";
+		a[n + 5] = "-trace";
+		a[n + 6] = "kvm_clear_dirty_log,file=" DIR_MIG "/src.trace";
 		spawn(&src, a);
-		a[23] = qmpb;
-		a[24] = "-incoming";
-		a[25] = "unix:" DIR_MIG "/mig.sock";
-		a[26] = "-S";
+		a[n] = qmpb;
+		a[n + 1] = "-incoming";
+		a[n + 2] = "unix:" DIR_MIG "/mig.sock";
+		a[n + 3] = "-S";
+		a[n + 4] = NULL;
 		spawn(&dst, a);
 	}
 	qmp_connect(&src);
@@ -494,6 +544,11 @@ int main(int argc, char **argv)
 		t_poll = now();
 		r = qmp(&src, "{\"execute\":\"query-migrate\"}");
 		syncs = jnum(r, "\"ram\"", "dirty-sync-count");
+		/* A cancelled migration's last reply has no "ram": keep the last. */
+		if (syncs >= 0) {
+			bytes = jnum(r, "\"ram\"", "transferred");
+			remaining = jnum(r, "\"ram\"", "remaining");
+		}
 		if (syncs > last_syncs) {
 			/* Counts at the poll after the sync: GET + CLEAR of that round. */
 			printf("@@ROUND %s %lld t=%.2f sent=%lld remaining=%lld dirty_rate=%lld harvested=%lld write_faults=%lld throttle=%lld\n",
@@ -519,8 +574,12 @@ int main(int argc, char **argv)
 	failed = jstatus(r, "failed");
 	total_ms = jnum(r, NULL, "total-time");
 	down_ms = jnum(r, NULL, "downtime");
-	bytes = jnum(r, "\"ram\"", "transferred");
-	syncs = jnum(r, "\"ram\"", "dirty-sync-count");
+	if (jnum(r, "\"ram\"", "dirty-sync-count") >= 0) {
+		bytes = jnum(r, "\"ram\"", "transferred");
+		remaining = jnum(r, "\"ram\"", "remaining");
+		last_syncs = jnum(r, "\"ram\"", "dirty-sync-count");
+	}
+	syncs = last_syncs;
 	hw = stat_of("hw_dirty_log");
 	harv = stat_of("hw_dirty_harvested") - harv0;
 	wf = stat_of("dirty_log_write_faults") - wf0;
@@ -562,6 +621,7 @@ int main(int argc, char **argv)
 	waitpid(dst.pid, NULL, 0);
 	src.pid = dst.pid = 0;
 
+	syncs_of_trace(&sync_ms, &sync_max_ms, &clears);
 	during = (count_at(&src, t_stop) - count_at(&src, t0)) / (t_stop - t0);
 	lost = steady * (t_end - t0) - (count_at(&src, t_stop) - count_at(&src, t0));
 	curve(&src, t0 - 2, t_stop, -t0);
@@ -569,13 +629,14 @@ int main(int argc, char **argv)
 		curve(&dst, t_cont + 0.5, t_after, t_end - t_cont - t0);
 
 	printf("@@MIG name=%s strategy=%s hw_dirty_log=%lld rate=%lu mem_mib=%lu buf_mib=%lu autoconverge=%d eager=%lu thp=%s "
-	       "link_mib_s=%lu downtime_limit_ms=%lu converged=%d total_ms=%lld syncs=%lld bytes=%lld "
+	       "link_mib_s=%lu downtime_limit_ms=%lu converged=%d total_ms=%lld syncs=%lld bytes=%lld remaining=%lld "
 	       "downtime_ms=%lld steady=%.0f during=%.0f after=%.0f lost_writes=%.0f lost_s=%.2f "
-	       "harvested=%lld write_faults=%lld clear_tlbi_pages=%lld diff_pages=%lld control_diff_pages=%lld\n",
+	       "harvested=%lld write_faults=%lld clear_tlbi_pages=%lld sync_ms=%.1f sync_max_ms=%.1f clears=%ld "
+	       "diff_pages=%lld control_diff_pages=%lld\n",
 	       name, strategy, hw, rate, mem, buf, autoconv, eager, thp, link, downtime, converged,
-	       converged ? total_ms : (long long)((t_end - t0) * 1000), syncs, bytes,
+	       converged ? total_ms : (long long)((t_end - t0) * 1000), syncs, bytes, remaining,
 	       converged ? down_ms : -1, steady, during, after_rate, lost,
-	       steady > 0 ? lost / steady : 0, harv, wf, tlbi, diff, control);
+	       steady > 0 ? lost / steady : 0, harv, wf, tlbi, sync_ms, sync_max_ms, clears, diff, control);
 	(void)hw0;
 
 	if (failed)
