@@ -37,6 +37,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #define DIR_MIG		"/tmp/mig"
@@ -187,6 +188,9 @@ static void spawn(struct qemu *q, char **argv)
 		die("fork: %s", strerror(errno));
 	if (!q->pid) {
 		int null = open("/dev/null", O_RDONLY);
+
+		/* No QEMU outlives the driver, whatever kills it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 
 		dup2(null, 0);
 		dup2(p[1], 1);
@@ -427,6 +431,17 @@ static void syncs_of_trace(double *total_ms, double *max_ms, long *clears)
 		fclose(f);
 }
 
+/* The last resort against a hang: the QEMUs go with the driver (PDEATHSIG). */
+static void watchdog(int sig)
+{
+	static const char msg[] = "migrate-run: error: watchdog: no result in time, giving up\n";
+
+	(void)sig;
+	if (write(1, msg, sizeof(msg) - 1) < 0)
+		_exit(3);
+	_exit(2);
+}
+
 static void usage(void)
 {
 	printf("usage: migrate-run [-n name] [-s dbm|wp|ring] [-r writes/s] [-m MiB] [-b MiB]\n"
@@ -470,6 +485,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(strategy, "dbm") && strcmp(strategy, "wp") && strcmp(strategy, "ring"))
 		usage();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGALRM, watchdog);
+	/* L2 boot, warm-up, the migration, the comparisons: generous bounds. */
+	alarm(timeout + 300);
 	if (buf + 64 > mem)
 		die("the buffer (%lu MiB) must leave the L2 kernel 64 MiB of %lu", buf, mem);
 
@@ -477,9 +496,13 @@ int main(int argc, char **argv)
 	unlink(DIR_MIG "/mig.sock");
 	unlink(DIR_MIG "/src.qmp");
 	unlink(DIR_MIG "/dst.qmp");
-	/* The strategy is chosen when the VM is created (kvm.stage2_dbm). */
+	/*
+	 * The strategy is chosen when the VM is created (kvm.stage2_dbm).  The
+	 * ring runs with the parameter on: the kernel must keep
+	 * write-protection for it by itself (-c checks hw_dirty_log is 0).
+	 */
 	if (access("/sys/module/kvm/parameters/stage2_dbm", W_OK) == 0)
-		write_file("/sys/module/kvm/parameters/stage2_dbm", strcmp(strategy, "dbm") ? "N" : "Y");
+		write_file("/sys/module/kvm/parameters/stage2_dbm", strcmp(strategy, "wp") ? "Y" : "N");
 	else if (!strcmp(strategy, "dbm"))
 		die("no kvm.stage2_dbm parameter: this kernel has no hardware dirty logging");
 	write_file("/sys/kernel/mm/transparent_hugepage/enabled", thp);
@@ -561,11 +584,17 @@ int main(int argc, char **argv)
 		if (jstatus(r, "completed") || jstatus(r, "failed"))
 			break;
 		if (now() - t0 > timeout) {
+			double end = now() + 60;
+
 			qmp(&src, "{\"execute\":\"migrate_cancel\"}");
+			/* It may have completed just before the cancel. */
 			do {
 				pump(100);
 				r = qmp(&src, "{\"execute\":\"query-migrate\"}");
-			} while (!jstatus(r, "cancelled") && !jstatus(r, "failed"));
+				if (now() > end)
+					die("the migration did not end 60 s after migrate_cancel");
+			} while (!jstatus(r, "cancelled") && !jstatus(r, "failed") &&
+				 !jstatus(r, "completed"));
 			break;
 		}
 	}
@@ -589,9 +618,13 @@ int main(int argc, char **argv)
 	if (converged) {
 		unsigned long long size = (unsigned long long)mem << 20;
 
+		double end = now() + 120;
+
 		do {
 			pump(100);
 			r = qmp(&dst, "{\"execute\":\"query-migrate\"}");
+			if (now() > end)
+				die("the destination did not complete 120 s after the source");
 		} while (!jstatus(r, "completed") && !jstatus(r, "failed"));
 		if (jstatus(r, "failed"))
 			die("the destination failed to load the migration; see " DIR_MIG "/dst.err");
