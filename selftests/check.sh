@@ -52,18 +52,6 @@ run_boots() {
 	return $rc
 }
 
-# selected <name>: RIG_TESTS is empty or one of its patterns matches <name>.
-selected() {
-	local p pats
-	[ -n "${RIG_TESTS:-}" ] || return 0
-	IFS=, read -ra pats <<<"$RIG_TESTS"
-	for p in "${pats[@]}"; do
-		# shellcheck disable=SC2053 # a glob on purpose
-		[[ $1 == $p ]] && return 0
-	done
-	return 1
-}
-
 mkdir -p "$rdir"
 rm -f "$rdir"/*.json
 for b in $BOOTS; do boot_conf "$b" >/dev/null; done

@@ -20,22 +20,10 @@ dpkg-deb -x "$bbdeb" "$work/bb" || die "cannot unpack $bbdeb"
 bb=$work/bb/bin/busybox
 [ -f "$bb" ] || die "no bin/busybox in $bbdeb"
 
-# wanted <entry>: RIG_TESTS (comma-separated patterns) selects it, or is unset.
-wanted() {
-	local p pats
-	[ -n "${RIG_TESTS:-}" ] || return 0
-	IFS=, read -ra pats <<<"$RIG_TESTS"
-	for p in "${pats[@]}"; do
-		# shellcheck disable=SC2053
-		[[ $1 == $p ]] && return 0
-	done
-	return 1
-}
-
 mig=
 while IFS='|' read -r name _ _ cmd; do
 	case $name in ''|'#'*) continue ;; esac
-	[[ $cmd == *migrate-run* ]] && wanted "$name" && { mig=$cpio.migrate; break; }
+	[[ $cmd == *migrate-run* ]] && selected "$name" && { mig=$cpio.migrate; break; }
 done <"$plan"
 [ -z "$mig" ] || "$RIG_TOP/selftests/migrate-prep.sh" "$kout" "$mig"
 

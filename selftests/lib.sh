@@ -68,6 +68,18 @@ debian_uri() {
 	echo "$uri"
 }
 
+# selected <name>: RIG_TESTS is empty or one of its patterns matches <name>.
+selected() {
+	local p pats
+	[ -n "${RIG_TESTS:-}" ] || return 0
+	IFS=, read -ra pats <<<"$RIG_TESTS"
+	for p in "${pats[@]}"; do
+		# shellcheck disable=SC2053 # a glob on purpose
+		[[ $1 == $p ]] && return 0
+	done
+	return 1
+}
+
 # busybox_deb <dl-dir>: the arm64 busybox-static package fetch-source.sh got.
 busybox_deb() {
 	local deb
