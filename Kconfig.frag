@@ -54,6 +54,8 @@ CONFIG_KUNIT=y
 # The KUnit module watches the walker's TLB invalidations with kprobes.
 CONFIG_KPROBES=y
 CONFIG_PANIC_TIMEOUT=-1
+# selftests/init: an entry that outlives its limit gets sysrq l and w dumps.
+CONFIG_MAGIC_SYSRQ=y
 CONFIG_KUNIT_DEBUGFS=y
 CONFIG_IDLE_PAGE_TRACKING=y
 CONFIG_KUNIT_DEFAULT_ENABLED=y

@@ -25,22 +25,36 @@ dl=$BUILD/dl
 sfx=$(rig_sfx)
 here=$(dirname "$0")
 
-# run_boot <flavour> <boot> <kernel-out> <initramfs>: parse into $rdir
+# run_boot <flavour> <boot> <kernel-out> <initramfs-prefix>: parse into
+# $rdir.  Each boot has its own initramfs, <prefix>-<boot>.cpio, packed on
+# first use from $pack_st and $pack_mods: only the boots that run
+# migrate-run carry its QEMU.
 run_boot() {
-	local flav=$1 b=$2 k=$3 cpio=$4 rc=0
+	local flav=$1 b=$2 k=$3 cpio=$4-$2.cpio rc=0
 	local log=$rdir/$flav-$b.log
+	[ -f "$cpio" ] || RIG_BOOT=$b "$here/initramfs.sh" "$k" "$pack_st" \
+		"$pack_mods" "$plan" "$bbdeb" "$cpio" || die "no initramfs for boot '$b'"
 	"$here/boot.sh" "$k/arch/arm64/boot/Image" "$cpio" "$b" "$log" \
 		"$(boot_limit "$plan" "$b")" || rc=1
 	python3 "$here/results.py" parse "$plan" "$b" "$log" "$rdir/$flav-$b.json"
 	return $rc
 }
 
-# run_boots <flavour> <kernel-out> <initramfs>: every boot; an entry that hit
-# a splat listed in known-issues (an upstream bug) runs again, twice at most.
+# run_boots <flavour> <kernel-out> <initramfs-prefix>: every boot; when an entry
+# hung or the guest died, the entries it never began run in a second boot
+# (once); an entry that hit a splat listed in known-issues (an upstream bug)
+# runs again, twice at most.
 run_boots() {
-	local flav=$1 k=$2 cpio=$3 b i hit rc=0
+	local flav=$1 k=$2 cpio=$3 b i hit left rc=0
 	for b in $BOOTS; do
 		run_boot "$flav" "$b" "$k" "$cpio" || rc=1
+		left=$(python3 "$here/results.py" remaining "$rdir/$flav-$b.json")
+		if [ -n "$left" ]; then
+			info "boot '$b' stopped early: a new boot for the entries it never began"
+			RIG_TESTS=$left run_boot "$flav-resumed" "$b" "$k" "$cpio" || rc=1
+			python3 "$here/results.py" merge-resumed "$rdir/$flav-$b.json" \
+				"$rdir/$flav-resumed-$b.json"
+		fi
 		for i in 1 2; do
 			hit=$(python3 "$here/results.py" known-hit "$rdir/$flav-$b.json")
 			[ -n "$hit" ] || break
@@ -53,7 +67,8 @@ run_boots() {
 }
 
 mkdir -p "$rdir"
-rm -f "$rdir"/*.json
+rm -f "$rdir"/*.json "$rdir"/*.stall
+export RIG_PLAN=$plan
 for b in $BOOTS; do boot_conf "$b" >/dev/null; done
 command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing (make deps)"
 
@@ -68,10 +83,10 @@ if selected series-check; then
 fi
 
 bbdeb=$(busybox_deb "$dl")
-cpio=$rdir/initramfs.cpio
-"$here/initramfs.sh" "$kout" "$sout" "$mout" "$plan" "$bbdeb" "$cpio"
+rm -f "$rdir"/initramfs*.cpio
+pack_st=$sout pack_mods=$mout
 booted=0
-run_boots series "$kout" "$cpio" || booted=1
+run_boots series "$kout" "$rdir/initramfs" || booted=1
 
 # The baseline, only for what failed (the KUnit module needs the series).
 failing=$(python3 "$here/results.py" failing "$rdir"/series-*.json)
@@ -79,9 +94,9 @@ if [ -n "$failing" ]; then
 	info "failing entries ($failing): rerunning them on the unpatched kernel"
 	bout=$BUILD/out/base$sfx; bst=$BUILD/selftests/base
 	if base_kernel "$tree" "$bout" &&
-	   "$here/kselftests.sh" "$BUILD/linux-base" "$bout" "$bst" &&
-	   "$here/initramfs.sh" "$bout" "$bst" - "$plan" "$bbdeb" "$rdir/initramfs-base.cpio"; then
-		RIG_TESTS=$failing run_boots base "$bout" "$rdir/initramfs-base.cpio" || true
+	   "$here/kselftests.sh" "$BUILD/linux-base" "$bout" "$bst"; then
+		pack_st=$bst pack_mods=-
+		RIG_TESTS=$failing run_boots base "$bout" "$rdir/initramfs-base" || true
 	else
 		info "the unpatched kernel could not be built or packed: no baseline, every failure counts"
 	fi

@@ -20,9 +20,11 @@ dpkg-deb -x "$bbdeb" "$work/bb" || die "cannot unpack $bbdeb"
 bb=$work/bb/bin/busybox
 [ -f "$bb" ] || die "no bin/busybox in $bbdeb"
 
+# With RIG_BOOT=<boot>, only that boot's entries count.
 mig=
-while IFS='|' read -r name _ _ cmd; do
+while IFS='|' read -r name _ boots cmd; do
 	case $name in ''|'#'*) continue ;; esac
+	[ -z "${RIG_BOOT:-}" ] || [ "$boots" = '*' ] || [[ ,$boots, == *,$RIG_BOOT,* ]] || continue
 	[[ $cmd == *migrate-run* ]] && selected "$name" && { mig=$cpio.migrate; break; }
 done <"$plan"
 [ -z "$mig" ] || "$RIG_TOP/selftests/migrate-prep.sh" "$kout" "$mig"

@@ -273,11 +273,15 @@ def cmd_parse(plan, boot, log, out):
                 res['known'][entry] = desc
         else:
             unknown.append(headline)
+    hung = stall_of(log)
     for name, _, _ in plan_entries(plan, boot, os.environ.get('RIG_TESTS')):
         if name not in blocks:
             res['cases'][name] = ['fail', NOT_RUN + ': the guest stopped before it']
             continue
         rc, lines = blocks[name]
+        if rc is None and hung and hung[0] == name:
+            res['cases'][name] = ['fail', hung[1]]
+            continue
         for case, status, detail in cases_of(name, rc, lines):
             res['cases'][case] = [status, detail]
     if unknown:
@@ -289,6 +293,53 @@ def cmd_parse(plan, boot, log, out):
         res['cases']['kernel-log'] = ['pass', '']
     with open(out, 'w') as f:
         json.dump(res, f, indent=1)
+
+
+def stall_of(log):
+    """(entry, detail) when selftests/watchdog.py stopped the boot of <log>
+    because that entry hung, else None."""
+    try:
+        with open(log + '.stall', errors='replace') as f:
+            text = f.read()
+    except OSError:
+        return None
+    m = re.match(r'hung: (\S+) (.*)', text)
+    if not m:
+        return None
+    cpus = re.findall(r'^(CPU#\d+ .*)$', text, re.M)[:2]
+    return m.group(1), ('hung %s; %s (%s)' % (m.group(2), '; '.join(cpus),
+                                              log + '.stall'))[:400]
+
+
+def cmd_remaining(fn):
+    """The entries a boot never began because an earlier one hung or the
+    guest died, in plan order: a boot of just these resumes the plan."""
+    with open(fn) as f:
+        cases = json.load(f)['cases']
+    print(','.join(c for c, (s, d) in cases.items()
+                   if s == 'fail' and d == NOT_RUN + ': the guest stopped before it'))
+
+
+def cmd_merge_resumed(first, resumed):
+    """Put the results of <resumed> (a boot of the entries <first> never
+    began) into <first>."""
+    with open(first) as f:
+        a = json.load(f)
+    with open(resumed) as f:
+        b = json.load(f)
+    for case, v in b['cases'].items():
+        if case == 'kernel-log':
+            if v[0] == 'fail' and a['cases'].get('kernel-log', ['pass'])[0] == 'pass':
+                a['cases']['kernel-log'] = v
+            continue
+        a['cases'].pop(entry_of(case), None)
+        a['cases'][case] = v
+    for entry, desc in b['known'].items():
+        a['known'].setdefault(entry, desc)
+    a['complete'] = b['complete']
+    a.setdefault('resumed', []).append(os.path.abspath(b['log']))
+    with open(first, 'w') as f:
+        json.dump(a, f, indent=1)
 
 
 def cmd_known_hit(files):
@@ -435,6 +486,10 @@ def main():
         return cmd_known_hit(sys.argv[2:])
     if len(sys.argv) == 4 and sys.argv[1] == 'merge':
         return cmd_merge(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 3 and sys.argv[1] == 'remaining':
+        return cmd_remaining(sys.argv[2])
+    if len(sys.argv) == 4 and sys.argv[1] == 'merge-resumed':
+        return cmd_merge_resumed(sys.argv[2], sys.argv[3])
     if len(sys.argv) == 6 and sys.argv[1] == 'host':
         return cmd_host(*sys.argv[2:6])
     if len(sys.argv) >= 3 and sys.argv[1] == 'failing':

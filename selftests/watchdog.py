@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host-side hang watchdog for one boot (started by boot.sh).
+
+    watchdog.py <console-log> <monitor-socket> <plan> <boot> <scale> <System.map> <out>
+
+Follows the console log.  When a plan entry is still running 60 s after its
+time limit (the guest's init kills it at the limit and asks the kernel for
+sysrq dumps 20 s later, see selftests/init), the guest no longer ends its own
+tests: dump every vCPU's registers from the QEMU monitor three times, name
+the PC and X30 of each with System.map, write it all to <out> and stop QEMU.
+The first line of <out> says which entry hung; boot.sh reports it.
+"""
+
+import bisect
+import os
+import re
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import results  # noqa: E402
+
+GRACE = 60
+
+
+class Monitor:
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX)
+        self.s.settimeout(30)
+        self.s.connect(path)
+        self.read()
+
+    def read(self):
+        data = b''
+        end = time.time() + 30
+        while not data.endswith(b'(qemu) ') and time.time() < end:
+            try:
+                chunk = self.s.recv(1 << 20)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            data += chunk
+        return data.decode(errors='replace').replace('\r', '')
+
+    def cmd(self, c):
+        self.s.sendall((c + '\n').encode())
+        return self.read()
+
+
+def load_map(path):
+    syms = []
+    try:
+        with open(path) as f:
+            for line in f:
+                a, t, n = line.split()[:3]
+                if t.lower() in 'tw':
+                    syms.append((int(a, 16), n))
+    except OSError:
+        pass
+    syms.sort()
+    return syms
+
+
+def name(syms, addr):
+    i = bisect.bisect_right(syms, (addr, '\xff')) - 1
+    if i < 0 or addr - syms[i][0] > 0x100000:
+        return '?'
+    return '%s+0x%x' % (syms[i][1], addr - syms[i][0])
+
+
+def summary(regs, syms):
+    """One line per vCPU: exception level, PC and X30 with their symbols."""
+    out = []
+    for cpu, block in re.findall(r'CPU#(\d+)\n(.*?)(?=CPU#\d+\n|\Z)', regs, re.S):
+        pc = re.search(r'PC=([0-9a-f]+)', block)
+        lr = re.search(r'X30=([0-9a-f]+)', block)
+        el = re.search(r'PSTATE=\S+ \S+ (EL\d\w)', block)
+        line = 'CPU#%s %s' % (cpu, el.group(1) if el else 'EL?')
+        for what, m in (('PC', pc), ('X30', lr)):
+            if m:
+                line += ' %s=%s %s' % (what, m.group(1), name(syms, int(m.group(1), 16)))
+        out.append(line)
+    return out
+
+
+def dump(mon_path, smap, out, entry, limit):
+    syms = load_map(smap)
+    with open(out, 'w') as f:
+        f.write('hung: %s (still running %d s after its %d s limit)\n' %
+                (entry, GRACE, limit))
+        try:
+            mon = Monitor(mon_path)
+        except OSError as e:
+            f.write('no QEMU monitor (%s): no register dump\n' % e)
+            return None
+        for i in range(3):
+            regs = mon.cmd('info registers -a')
+            f.write('-- dump %d: %s\n' % (i + 1, time.strftime('%H:%M:%S')))
+            f.write('\n'.join(summary(regs, syms)) + '\n')
+            f.write(regs + '\n')
+            f.flush()
+            time.sleep(2)
+        return mon
+
+
+def main():
+    log, mon, plan, boot, scale, smap, out = sys.argv[1:8]
+    limits = {n: t * int(scale) for n, t, _ in results.plan_entries(plan, boot)}
+    cur, since, pos, part = None, 0, 0, ''
+    while True:
+        time.sleep(5)
+        try:
+            with open(log, 'rb') as f:
+                f.seek(pos)
+                data = f.read()
+        except OSError:
+            continue
+        pos += len(data)
+        lines = (part + data.decode(errors='replace')).split('\n')
+        part = lines.pop()
+        now = time.time()
+        for line in lines:
+            line = line.rstrip('\r')
+            if line.startswith('@@RIG BEGIN '):
+                cur, since = line.split(' ', 2)[2], now
+            elif line.startswith('@@RIG END '):
+                cur = None
+            elif line.startswith('@@RIG DONE'):
+                return 0
+        if cur and now - since > limits.get(cur, 0) + GRACE:
+            m = dump(mon, smap, out, cur, limits.get(cur, 0))
+            if m:
+                m.s.sendall(b'quit\n')
+            return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
