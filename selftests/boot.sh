@@ -43,7 +43,7 @@ qpid=$!
 wpid=
 if [ -n "${RIG_PLAN:-}" ]; then
 	python3 "$(dirname "$0")/watchdog.py" "$log" "$sock" "$RIG_PLAN" "$boot" \
-		"$(rig_scale)" "${image%/arch/arm64/boot/Image}/System.map" "$stall" &
+		"$(rig_scale)" "${image%/arch/arm64/boot/Image}/System.map" "$stall" "$qpid" &
 	wpid=$!
 fi
 wait $qpid

@@ -18,7 +18,7 @@ aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
 /usr/aarch64-linux-gnu/lib/libc.a:libc6-dev-arm64-cross
 rsync:rsync
 cpio:cpio
-qemu-system-aarch64:qemu-system-arm
+qemu-system-aarch64:qemu-system-arm gdb:gdb
 python3:python3 gnuplot:gnuplot-nox
 git:git xz:xz-utils dpkg-deb:dpkg apt-get:apt
 /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
@@ -30,7 +30,8 @@ sparse:sparse"
 # libc6-dev (host programs), perl, bc, flex, bison, libelf (objtool, resolve
 # btfids), OpenSSL (sign-file, extract-cert), the cross compiler.
 # headers_install and the KVM selftests: rsync, the arm64 libc (static
-# tests).  Initramfs: cpio (gen_init_cpio is the kernel's).  Boots: QEMU.
+# tests).  Initramfs: cpio (gen_init_cpio is the kernel's).  Boots: QEMU,
+# and gdb for the backtraces of a QEMU that hung (watchdog.py).
 # Results, tables and make bench's plots: python3, gnuplot.  series-check:
 # checkpatch's spdxcheck.py needs python3-ply and python3-git;
 # bisect-build: sparse.

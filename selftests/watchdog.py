@@ -2,20 +2,25 @@
 # SPDX-License-Identifier: GPL-2.0
 """Host-side hang watchdog for one boot (started by boot.sh).
 
-    watchdog.py <console-log> <monitor-socket> <plan> <boot> <scale> <System.map> <out>
+    watchdog.py <console-log> <monitor-socket> <plan> <boot> <scale> <System.map> <out> <pid>
 
 Follows the console log.  When a plan entry is still running 60 s after its
 time limit (the guest's init kills it at the limit and asks the kernel for
 sysrq dumps 20 s later, see selftests/init), the guest no longer ends its own
 tests: dump every vCPU's registers from the QEMU monitor three times, name
-the PC and X30 of each with System.map, write it all to <out> and stop QEMU.
-The first line of <out> says which entry hung; boot.sh reports it.
+the PC and X30 of each with System.map, add QEMU's own threads' backtraces
+when gdb is there (a QEMU that no longer answers its monitor has deadlocked
+itself), write it all to <out> and stop QEMU (<pid> is QEMU's or its
+parent's).  The first line of <out> says which entry hung; boot.sh reports it.
 """
 
 import bisect
 import os
 import re
+import shutil
+import signal
 import socket
+import subprocess
 import sys
 import time
 
@@ -106,8 +111,38 @@ def dump(mon_path, smap, out, entry, limit):
         return mon
 
 
+def qemu_pids(pid):
+    """<pid> and its children whose command is QEMU."""
+    pids = [pid]
+    for d in os.listdir('/proc'):
+        if not d.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        if int(st.rsplit(')', 1)[1].split()[1]) == pid:
+            pids.append(int(d))
+    return [p for p in pids if 'qemu' in open('/proc/%d/comm' % p).read()]
+
+
+def gdb_threads(pids, out):
+    gdb = shutil.which('gdb')
+    with open(out, 'a') as f:
+        if not gdb:
+            f.write('-- no gdb on this machine: no backtraces of QEMU\n')
+            return
+        for p in pids:
+            f.write('-- gdb: QEMU (pid %d) threads\n' % p)
+            f.flush()
+            subprocess.run([gdb, '-p', str(p), '-batch', '-nx',
+                            '-ex', 'thread apply all bt 30'], stdout=f,
+                           stderr=subprocess.STDOUT, timeout=120)
+
+
 def main():
-    log, mon, plan, boot, scale, smap, out = sys.argv[1:8]
+    log, mon, plan, boot, scale, smap, out, pid = sys.argv[1:9]
     limits = {n: t * int(scale) for n, t, _ in results.plan_entries(plan, boot)}
     cur, since, pos, part = None, 0, 0, ''
     while True:
@@ -132,8 +167,21 @@ def main():
                 return 0
         if cur and now - since > limits.get(cur, 0) + GRACE:
             m = dump(mon, smap, out, cur, limits.get(cur, 0))
+            try:
+                pids = qemu_pids(int(pid))
+                gdb_threads(pids, out)
+            except (OSError, ValueError, subprocess.TimeoutExpired) as e:
+                pids = []
+                with open(out, 'a') as f:
+                    f.write('-- no backtraces of QEMU: %s\n' % e)
             if m:
                 m.s.sendall(b'quit\n')
+                time.sleep(5)
+            for p in pids:
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except OSError:
+                    pass
             return 0
 
 
