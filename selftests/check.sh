@@ -10,7 +10,8 @@
 # base commit (once, cached under build/) and reruns just the failing plan
 # entries on it; a failure that selftests/known-failures lists, failing the
 # way it says, needs no rerun (RIG_BASELINE=1 reruns it too, which is how
-# that list is checked).  Before anything boots, the host case series-check:
+# that list is checked); an entry that hung (selftests/watchdog.py) fails
+# without a rerun.  Before anything boots, the host case series-check:
 # patches/ is what the tree's commits export to, checkpatch --strict clean.
 #
 # Environment: BOOTS, RIG_TESTS (a comma-separated list of plan entry names or
