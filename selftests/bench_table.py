@@ -12,14 +12,17 @@ Reads the entries of selftests/plan.bench from the logs and prints:
   2. per configuration (backing, vCPUs, memory per vCPU) the DBM/WP ratio of
      every phase, and the stage-2 write faults per iteration;
   3. the harvest against its floor, per table size, and one chunk's harvest;
-  4. splits and collapses with break-before-make (vhe) and without (vhe-v3).
+  4. splits and collapses with break-before-make (vhe) and without (vhe-v3);
+  5. sparse dirtying: the same at 1, 10 and 100 percent of the pages written
+     per iteration, with the counts, and the fraction below which DBM stops
+     paying (break_even()).
 
 Every figure is the median over the repetitions, with [min-max] where
 shown; a ratio is taken per repetition (the WP and DBM runs of the same
 repetition) before the median.  Per-iteration figures are the mean over
 iterations 2..N of a run (iteration 1 finds the log initially set).
 
-Writes <out-dir>/bench.csv, harvest.csv and split.csv, and the plots
+Writes <out-dir>/bench.csv, harvest.csv, split.csv and sparse.csv, and the plots
 ratios.{png,svg} and harvest.{png,svg} (gnuplot).  Exit status 1 when a
 plan entry failed or printed no figures, or a console log holds a kernel
 splat that selftests/known-issues does not list; a missed target is
@@ -244,6 +247,103 @@ def matrix(ents, out, problems):
         for r in rows:
             f.write('%s,%s,%d,%d,%s,%s,%.9g,%.9g,%.9g,%d\n' % r)
     return cfgs, order
+
+
+SPARSE = re.compile(r'^sparse\.w(\d+)\.v(\d+)\.(\d+[MG])$')
+
+
+def sparse(ents, out, problems):
+    """Sparse dirtying: {(vCPUs, MiB per vCPU): {percent: {'wp'|'dbm': {metric:
+    median}, 'dbm/wp': {phase: median ratio}}}} of the sparse.* entries, and
+    their rows in sparse.csv."""
+    cfgs = perf_entries(ents, 'sparse.', problems)
+    res = {}
+    for name, cfg in cfgs.items():
+        m = SPARSE.match(name)
+        if not m:
+            problems.append('%s: not sparse.w<percent>.v<vCPUs>.<size>' % name)
+            continue
+        w, v = int(m.group(1)), int(m.group(2))
+        mb = config_key('x.x.x.' + m.group(3))[2]
+        d = res.setdefault((v, mb), {}).setdefault(w, {})
+        for strat, label in (('N', 'wp'), ('Y', 'dbm')):
+            d[label] = {k: spread([r[k] for r in cfg[strat].values()])
+                        for k in ('dirty', 'get', 'clear', 'get+clear', 'iter',
+                                  'faults', 'harvested')}
+        d['dbm/wp'] = {k: spread(ratios(cfg, k)) for k in ('dirty', 'get+clear', 'iter')}
+    with open(os.path.join(out, 'sparse.csv'), 'w') as f:
+        f.write('vcpus,mib_per_vcpu,write_percent,strategy,metric,median,min,max,n\n')
+        for (v, mb), ws in sorted(res.items()):
+            for w, d in sorted(ws.items()):
+                for label, ms in sorted(d.items()):
+                    for k, sp in sorted(ms.items()):
+                        if sp:
+                            f.write('%d,%d,%d,%s,%s,%.9g,%.9g,%.9g,%d\n' %
+                                    ((v, mb, w, label, k) + sp))
+    return res
+
+
+def break_even(ws, pages):
+    """Where DBM stops paying, from the counts: per iteration, WP costs
+    a_wp + f * F (F write faults) and DBM a_dbm + h * N (the harvest walks
+    all N mapped pages) + c * H (H pages found dirty).  A straight line
+    through (pages written, iteration time) of each strategy gives
+    t = a + b * d; they cross at d = (a_dbm - a_wp) / (b_wp - b_dbm).
+    d is measured as WP's write faults per iteration (one per page the
+    guest wrote, after CLEAR write-protected it)."""
+    pts = {}
+    for label in ('wp', 'dbm'):
+        xs = [ws[w]['wp']['faults'][0] for w in sorted(ws) if ws[w]['wp']['faults']]
+        ys = [ws[w][label]['iter'][0] for w in sorted(ws) if ws[w][label]['iter']]
+        if len(xs) < 2 or len(xs) != len(ys):
+            return None
+        mx, my = statistics.mean(xs), statistics.mean(ys)
+        sxx = sum((x - mx) ** 2 for x in xs)
+        if not sxx:
+            return None
+        b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+        pts[label] = (my - b * mx, b)
+    (a_wp, b_wp), (a_dbm, b_dbm) = pts['wp'], pts['dbm']
+    d = (a_dbm - a_wp) / (b_wp - b_dbm) if b_wp != b_dbm else None
+    return {'wp': pts['wp'], 'dbm': pts['dbm'], 'pages': d,
+            'fraction': d / pages if d is not None else None}
+
+
+def print_sparse(res):
+    print('Sparse dirtying (dirty_log_perf_test -w: each page written with that '
+          'probability per iteration, read otherwise; 4 KiB anonymous, manual-protect '
+          'GET+CLEAR; TCG: only the ratios and the counts mean something; median of the '
+          'repetitions)')
+    print('%-14s %5s %10s %10s %10s %12s %12s %10s %10s %10s' % (
+        'config', 'w%', 'faults wp', 'faults dbm', 'harv dbm', 'iter wp s', 'iter dbm s',
+        'dirty', 'get+clear', 'iter'))
+    for (v, mb), ws in sorted(res.items()):
+        for w, d in sorted(ws.items()):
+            g = lambda lab, k, p='%.0f': p % d[lab][k][0] if d[lab][k] else '-'
+            print('%-14s %5d %10s %10s %10s %12s %12s %10s %10s %10s' % (
+                '%dx%dM' % (v, mb), w, g('wp', 'faults'), g('dbm', 'faults'),
+                g('dbm', 'harvested'), g('wp', 'iter', '%.4f'), g('dbm', 'iter', '%.4f'),
+                fmt(d['dbm/wp']['dirty'], ranged=False),
+                fmt(d['dbm/wp']['get+clear'], ranged=False),
+                fmt(d['dbm/wp']['iter'], ranged=False)))
+        pages = v * mb * 256
+        be = break_even(ws, pages)
+        if not be:
+            print('  %dx%dM: too few fractions for a break-even' % (v, mb))
+            continue
+        print('  %dx%dM (%d pages): per iteration WP %.4f s + %.2f us x write faults, '
+              'DBM %.4f s + %.2f us x pages written (least squares over the fractions)' % (
+                  v, mb, pages, be['wp'][0], be['wp'][1] * 1e6, be['dbm'][0],
+                  be['dbm'][1] * 1e6))
+        if be['pages'] is None or be['pages'] < 0 or be['pages'] > pages:
+            better = 'DBM' if be['dbm'][0] < be['wp'][0] else 'WP'
+            print('  the lines do not cross between 0 and %d pages written: %s is cheaper '
+                  'at every fraction' % (pages, better))
+        else:
+            print('  they cross at %.0f pages written per iteration, %.2f%% of the memory: '
+                  'below that DBM costs more than write-protection' % (
+                      be['pages'], 100 * be['fraction']))
+    print()
 
 
 def harvest(ents, out, problems):
@@ -499,14 +599,17 @@ def main():
     cfgs, order = matrix(vhe, out, problems)
     harv = harvest(vhe, out, problems)
     sp = split(logs, out, problems)
+    sps = sparse(vhe, out, problems)
 
     print_targets(cfgs, order, harv)
     print_matrix(cfgs, order)
     if harv:
         print_harvest(harv)
     print_split(sp)
+    if sps:
+        print_sparse(sps)
     plots(out, cfgs, order, harv)
-    print('CSV: %s/{bench,harvest,split}.csv; plots: %s/{ratios,harvest}.{png,svg}' % (out, out))
+    print('CSV: %s/{bench,harvest,split,sparse}.csv; plots: %s/{ratios,harvest}.{png,svg}' % (out, out))
     for k in known:
         print('KNOWN: ' + k)
     for p in problems:
