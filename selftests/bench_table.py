@@ -293,10 +293,11 @@ def break_even(ws, pages):
     guest wrote, after CLEAR write-protected it)."""
     pts = {}
     for label in ('wp', 'dbm'):
-        xs = [ws[w]['wp']['faults'][0] for w in sorted(ws) if ws[w]['wp']['faults']]
-        ys = [ws[w][label]['iter'][0] for w in sorted(ws) if ws[w][label]['iter']]
-        if len(xs) < 2 or len(xs) != len(ys):
+        xy = [(ws[w]['wp']['faults'][0], ws[w][label]['iter'][0]) for w in sorted(ws)
+              if ws[w]['wp']['faults'] and ws[w][label]['iter']]
+        if len(xy) < 2:
             return None
+        xs, ys = [x for x, _ in xy], [y for _, y in xy]
         mx, my = statistics.mean(xs), statistics.mean(ys)
         sxx = sum((x - mx) ** 2 for x in xs)
         if not sxx:
@@ -340,9 +341,11 @@ def print_sparse(res):
             print('  the lines do not cross between 0 and %d pages written: %s is cheaper '
                   'at every fraction' % (pages, better))
         else:
+            below = 'DBM' if be['dbm'][0] < be['wp'][0] else 'WP'
             print('  they cross at %.0f pages written per iteration, %.2f%% of the memory: '
-                  'below that DBM costs more than write-protection' % (
-                      be['pages'], 100 * be['fraction']))
+                  'below that %s is cheaper, above it %s' % (
+                      be['pages'], 100 * be['fraction'], below,
+                      'WP' if below == 'DBM' else 'DBM'))
     print()
 
 

@@ -52,7 +52,7 @@ rc=$?
 [ -n "${RIG_MONITOR:-}" ] || rm -f "$sock"
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 
-if [ -s "$stall" ]; then
+if [ -s "$stall" ] && ! grep -q '^@@RIG DONE' "$log"; then
 	info "boot '$boot' stopped after $(elapsed "$start"): $(head -1 "$stall"); vCPU registers: $stall"
 	grep '^CPU#' "$stall" | head -2 | sed 's/^/[rig]   /' >&2
 	exit 2

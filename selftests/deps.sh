@@ -18,7 +18,7 @@ aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
 /usr/aarch64-linux-gnu/lib/libc.a:libc6-dev-arm64-cross
 rsync:rsync
 cpio:cpio
-qemu-system-aarch64:qemu-system-arm gdb:gdb
+qemu-system-aarch64:qemu-system-arm
 python3:python3 gnuplot:gnuplot-nox
 git:git xz:xz-utils dpkg-deb:dpkg apt-get:apt
 /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
@@ -30,8 +30,7 @@ sparse:sparse"
 # libc6-dev (host programs), perl, bc, flex, bison, libelf (objtool, resolve
 # btfids), OpenSSL (sign-file, extract-cert), the cross compiler.
 # headers_install and the KVM selftests: rsync, the arm64 libc (static
-# tests).  Initramfs: cpio (gen_init_cpio is the kernel's).  Boots: QEMU,
-# and gdb for the backtraces of a QEMU that hung (watchdog.py).
+# tests).  Initramfs: cpio (gen_init_cpio is the kernel's).  Boots: QEMU.
 # Results, tables and make bench's plots: python3, gnuplot.  series-check:
 # checkpatch's spdxcheck.py needs python3-ply and python3-git;
 # bisect-build: sparse.
@@ -44,6 +43,11 @@ absent() {
 	esac
 }
 
+# Wanted, not needed: installed along with the others when we are root,
+# never a reason to stop.  gdb: the backtraces of a QEMU that hung
+# (watchdog.py).
+want="gdb:gdb"
+
 missing=() pkgs=()
 for pair in $need; do
 	what=${pair%%:*} pkg=${pair#*:}
@@ -52,6 +56,11 @@ for pair in $need; do
 	[[ " ${pkgs[*]} " == *" $pkg "* ]] || pkgs+=("$pkg")
 done
 [ ${#pkgs[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+	for pair in $want; do
+		absent "${pair%%:*}" && pkgs+=("${pair#*:}")
+	done
+fi
 
 start=$(date +%s)
 info "missing: ${missing[*]}"

@@ -316,8 +316,11 @@ def cmd_remaining(fn):
     guest died, in plan order: a boot of just these resumes the plan."""
     with open(fn) as f:
         cases = json.load(f)['cases']
-    print(','.join(c for c, (s, d) in cases.items()
-                   if s == 'fail' and d == NOT_RUN + ': the guest stopped before it'))
+    left = [c for c, (s, d) in cases.items()
+            if s == 'fail' and d == NOT_RUN + ': the guest stopped before it']
+    # A guest that died before its first entry would die again: no resume.
+    if len(left) < sum(1 for c in cases if c != 'kernel-log'):
+        print(','.join(left))
 
 
 def cmd_merge_resumed(first, resumed):
@@ -329,13 +332,24 @@ def cmd_merge_resumed(first, resumed):
         b = json.load(f)
     for case, v in b['cases'].items():
         if case == 'kernel-log':
-            if v[0] == 'fail' and a['cases'].get('kernel-log', ['pass'])[0] == 'pass':
-                a['cases']['kernel-log'] = v
             continue
         a['cases'].pop(entry_of(case), None)
         a['cases'][case] = v
+    # kernel-log: an unknown splat in either boot wins, as in cmd_merge.
+    ka, kb = a['cases'].get('kernel-log', ['pass', '']), b['cases'].get('kernel-log', ['pass', ''])
+    a_unknown = ka[0] == 'fail' and 'kernel-log' not in a['known']
+    b_unknown = kb[0] == 'fail' and 'kernel-log' not in b['known']
     for entry, desc in b['known'].items():
-        a['known'].setdefault(entry, desc)
+        if entry != 'kernel-log':
+            a['known'].setdefault(entry, desc)
+    if a_unknown:
+        pass
+    elif b_unknown:
+        a['cases']['kernel-log'] = kb
+        a['known'].pop('kernel-log', None)
+    elif kb[0] == 'fail' and ka[0] == 'pass':
+        a['cases']['kernel-log'] = kb
+        a['known']['kernel-log'] = b['known']['kernel-log']
     a['complete'] = b['complete']
     a.setdefault('resumed', []).append(os.path.abspath(b['log']))
     with open(first, 'w') as f:

@@ -136,53 +136,70 @@ def gdb_threads(pids, out):
         for p in pids:
             f.write('-- gdb: QEMU (pid %d) threads\n' % p)
             f.flush()
-            subprocess.run([gdb, '-p', str(p), '-batch', '-nx',
-                            '-ex', 'thread apply all bt 30'], stdout=f,
-                           stderr=subprocess.STDOUT, timeout=120)
+            try:
+                subprocess.run([gdb, '-p', str(p), '-batch', '-nx',
+                                '-ex', 'thread apply all bt 30'], stdout=f,
+                               stderr=subprocess.STDOUT, timeout=120)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                f.write('-- gdb failed: %s\n' % e)
+
+
+def follow(log, state):
+    """Read what the console log gained; state is [entry running or None,
+    when it began, file offset, partial line]; True once the plan is done."""
+    try:
+        with open(log, 'rb') as f:
+            f.seek(state[2])
+            data = f.read()
+    except OSError:
+        return False
+    state[2] += len(data)
+    lines = (state[3] + data.decode(errors='replace')).split('\n')
+    state[3] = lines.pop()
+    now = time.time()
+    for line in lines:
+        line = line.rstrip('\r')
+        if line.startswith('@@RIG BEGIN '):
+            state[0], state[1] = line.split(' ', 2)[2], now
+        elif line.startswith('@@RIG END '):
+            state[0] = None
+        elif line.startswith('@@RIG DONE'):
+            return True
+    return False
 
 
 def main():
     log, mon, plan, boot, scale, smap, out, pid = sys.argv[1:9]
     limits = {n: t * int(scale) for n, t, _ in results.plan_entries(plan, boot)}
-    cur, since, pos, part = None, 0, 0, ''
+    state = [None, 0, 0, '']
     while True:
         time.sleep(5)
-        try:
-            with open(log, 'rb') as f:
-                f.seek(pos)
-                data = f.read()
-        except OSError:
-            continue
-        pos += len(data)
-        lines = (part + data.decode(errors='replace')).split('\n')
-        part = lines.pop()
-        now = time.time()
-        for line in lines:
-            line = line.rstrip('\r')
-            if line.startswith('@@RIG BEGIN '):
-                cur, since = line.split(' ', 2)[2], now
-            elif line.startswith('@@RIG END '):
-                cur = None
-            elif line.startswith('@@RIG DONE'):
-                return 0
-        if cur and now - since > limits.get(cur, 0) + GRACE:
-            m = dump(mon, smap, out, cur, limits.get(cur, 0))
-            try:
-                pids = qemu_pids(int(pid))
-                gdb_threads(pids, out)
-            except (OSError, ValueError, subprocess.TimeoutExpired) as e:
-                pids = []
-                with open(out, 'a') as f:
-                    f.write('-- no backtraces of QEMU: %s\n' % e)
-            if m:
-                m.s.sendall(b'quit\n')
-                time.sleep(5)
-            for p in pids:
-                try:
-                    os.kill(p, signal.SIGKILL)
-                except OSError:
-                    pass
+        if follow(log, state):
             return 0
+        cur = state[0]
+        if not cur or time.time() - state[1] <= limits.get(cur, 0) + GRACE:
+            continue
+        try:
+            pids = qemu_pids(int(pid))
+        except (OSError, ValueError):
+            pids = []
+        m = dump(mon, smap, out, cur, limits.get(cur, 0))
+        gdb_threads(pids, out)
+        # The entry may have ended while the dump ran: then it did not hang.
+        if follow(log, state) or state[0] != cur:
+            os.unlink(out)
+            if m:
+                m.s.close()
+            continue
+        if m:
+            m.s.sendall(b'quit\n')
+            time.sleep(5)
+        for p in pids:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+        return 0
 
 
 if __name__ == '__main__':
