@@ -68,13 +68,16 @@ info "missing: ${missing[*]}"
 	die "missing host tools: ${missing[*]} (run as root, or: sudo apt-get install ${pkgs[*]})"
 info "installing host packages: ${pkgs[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get -q update >"$BUILD/apt-update.log" 2>&1 || die "apt-get update failed; see $BUILD/apt-update.log"
-apt-get -q install -y --no-install-recommends "${pkgs[@]}" >"$BUILD/apt-install.log" 2>&1 ||
-	die "apt-get install ${pkgs[*]} failed; see $BUILD/apt-install.log"
+# The logs name the archive's host: not kept (apt_step shows a failed one's end).
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+apt_step "$log" "apt-get update" apt-get -q update || exit 1
+apt_step "$log" "apt-get install ${pkgs[*]}" \
+	apt-get -q install -y --no-install-recommends "${pkgs[@]}" || exit 1
 still=()
 for pair in $need; do
 	if absent "${pair%%:*}"; then still+=("${pair%%:*} (${pair#*:})"); fi
 done
 [ ${#still[@]} -eq 0 ] ||
-	die "still missing after apt-get install: ${still[*]}; see $BUILD/apt-install.log"
+	die "still missing after apt-get install: ${still[*]}"
 info "host packages installed in $(elapsed "$start")"

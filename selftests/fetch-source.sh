@@ -34,33 +34,27 @@ done
 
 uri=$(debian_uri) || exit 1
 
-apt=$dl/apt
-rm -rf "$apt"
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -r "$keyring" ] || die "$keyring missing (apt-get install debian-archive-keyring)"
-cat > "$apt/sources.list" <<EOL
-deb [signed-by=$keyring] $uri $BASE_SUITE main
-deb [arch=arm64 signed-by=$keyring] $uri bookworm main
-EOL
-opts=(-o Dir::Etc::sourcelist="$apt/sources.list" -o Dir::Etc::sourceparts=/dev/null
-      -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
-      -o APT::Architectures::=amd64 -o APT::Architectures::=arm64
-      -o APT::Sandbox::User=root)
+apt=$(mktemp -d)
+trap 'rm -rf "$apt"' EXIT
+rm -rf "$dl/apt"
+private_apt "$apt" "$apt/cache" \
+	"deb [arch=amd64,arm64] $uri $BASE_SUITE main" \
+	"deb [arch=arm64] $uri bookworm main"
+APT_OPTS+=(-o APT::Architectures::=amd64 -o APT::Architectures::=arm64)
 
 info "apt update ($BASE_SUITE, bookworm/arm64) in a private configuration"
-apt-get "${opts[@]}" -q update >"$apt/update.log" 2>&1 ||
-	die "apt-get update failed; see $apt/update.log"
+apt_step "$apt/update.log" "apt-get update" apt-get "${APT_OPTS[@]}" -q update || exit 1
 
-avail=$(apt-cache "${opts[@]}" madison "$BASE_PKG" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u)
+avail=$(apt-cache "${APT_OPTS[@]}" madison "$BASE_PKG" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u)
 if [[ " ${want[*]} " == *" $BASE_PKG="* ]] && ! grep -qxF "$BASE_VER" <<<"$avail"; then
 	die "$BASE_PKG $BASE_VER is no longer in $BASE_SUITE (available: ${avail:-none}).
        Update BASE_VER in selftests/lib.sh, or build against your own tree with KSRC=/path/to/linux"
 fi
 
 info "downloading ${want[*]}"
-(cd "$dl" && apt-get "${opts[@]}" -q download "${want[@]}") \
-	>"$apt/download.log" 2>&1 || die "apt-get download of ${want[*]} failed; see $apt/download.log"
+apt_step "$apt/download.log" "apt-get download of ${want[*]}" \
+	sh -c 'cd "$1" && shift && exec "$@"' sh "$dl" apt-get "${APT_OPTS[@]}" -q download "${want[@]}" ||
+	exit 1
 for what in "$@"; do
 	have "$what" || die "apt-get download finished but the $what package is not in $dl"
 done

@@ -68,6 +68,47 @@ debian_uri() {
 	echo "$uri"
 }
 
+# private_apt <dir> <cache-dir> <sources.list line>...: set APT_CONFIG and
+# APT_OPTS (an array) for an apt that reads none of the system's
+# configuration (no apt.conf.d hooks, sources, preferences or dpkg status)
+# and keeps its lists, sources and logs in <dir>, a temporary directory the
+# caller removes: the archive's host name is written to no file that stays.
+# Downloads go to <cache-dir>/archives.
+private_apt() {
+	local dir=$1 cache=$2 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	shift 2
+	[ -r "$keyring" ] || die "$keyring missing (apt-get install debian-archive-keyring)"
+	mkdir -p "$dir/parts" "$dir/lists/partial" "$cache/archives/partial"
+	: >"$dir/status"
+	printf '%s\n' "$@" | sed "s|\[|[signed-by=$keyring |" >"$dir/sources.list"
+	cat >"$dir/apt.conf" <<-EOC
+	Dir::Etc::Parts "$dir/parts";
+	Dir::Etc::Main "/dev/null";
+	Dir::Etc::sourcelist "$dir/sources.list";
+	Dir::Etc::sourceparts "/dev/null";
+	Dir::Etc::preferences "/dev/null";
+	Dir::Etc::preferencesparts "/dev/null";
+	Dir::State::Lists "$dir/lists";
+	Dir::State::status "$dir/status";
+	Dir::Cache "$cache";
+	APT::Sandbox::User "root";
+	EOC
+	export APT_CONFIG=$dir/apt.conf
+	APT_OPTS=(-o Dir::Etc::Parts="$dir/parts")
+}
+
+# apt_step <log> <what> <command...>: run an apt command into <log>; on
+# failure show the log's end (the log is not kept: it names the archive's
+# host) and return 1.
+apt_step() {
+	local log=$1 what=$2
+	shift 2
+	"$@" >"$log" 2>&1 && return 0
+	tail -n 15 "$log" >&2
+	info "error: $what failed (the end of its log is above)"
+	return 1
+}
+
 # selected <name>: RIG_TESTS is empty or one of its patterns matches <name>.
 selected() {
 	local p pats

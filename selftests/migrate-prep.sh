@@ -25,27 +25,25 @@ gen=$kout/usr/gen_init_cpio
 
 if ! compgen -G "$dl/cache/archives/qemu-system-arm_*_arm64.deb" >/dev/null; then
 	uri=$(debian_uri) || exit 1
-	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-	[ -r "$keyring" ] || die "$keyring missing (apt-get install debian-archive-keyring)"
 	rm -rf "$dl"
-	mkdir -p "$dl/lists/partial" "$dl/cache/archives/partial"
-	: >"$dl/status"
-	echo "deb [arch=arm64 signed-by=$keyring] $uri $QEMU_SUITE main" >"$dl/sources.list"
-	opts=(-o Dir::Etc::sourcelist="$dl/sources.list" -o Dir::Etc::sourceparts=/dev/null
-	      -o Dir::Etc::preferences=/dev/null -o Dir::Etc::preferencesparts=/dev/null
-	      -o Dir::State::Lists="$dl/lists" -o Dir::Cache="$dl/cache" -o Dir::State::status="$dl/status"
-	      -o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o APT::Sandbox::User=root)
+	apt=$(mktemp -d)
+	trap 'rm -rf "$apt"' EXIT
+	private_apt "$apt" "$dl/cache" "deb [arch=arm64] $uri $QEMU_SUITE main"
+	APT_OPTS+=(-o APT::Architecture=arm64 -o APT::Architectures::=arm64)
 	info "apt update ($QEMU_SUITE/arm64) in a private configuration, for the guest's QEMU"
-	apt-get "${opts[@]}" -q update >"$dl/update.log" 2>&1 ||
-		die "apt-get update failed; see $dl/update.log"
-	ver=$(apt-cache "${opts[@]}" policy qemu-system-arm | awk '/Candidate:/ { print $2 }')
+	apt_step "$apt/update.log" "apt-get update" apt-get "${APT_OPTS[@]}" -q update || exit 1
+	ver=$(apt-cache "${APT_OPTS[@]}" policy qemu-system-arm | awk '/Candidate:/ { print $2 }')
 	case $ver in
 	1:$QEMU_MAJOR.*) ;;
 	*) rm -rf "$dl"; die "$QEMU_SUITE's qemu-system-arm is '${ver:-none}', not $QEMU_MAJOR.x: update QEMU_MAJOR in $0 after checking migrate-run against it" ;;
 	esac
 	info "downloading qemu-system-arm $ver (arm64) and its dependencies"
-	apt-get "${opts[@]}" -q -y --no-install-recommends install --download-only qemu-system-arm \
-		>"$dl/download.log" 2>&1 || { rm -rf "$dl/cache/archives"/*.deb; die "apt-get download failed; see $dl/download.log"; }
+	if ! apt_step "$apt/download.log" "apt-get download" apt-get "${APT_OPTS[@]}" -q -y \
+		--no-install-recommends install --download-only qemu-system-arm; then
+		rm -rf "$dl"
+		exit 1
+	fi
+	rm -rf "$dl/cache/archives/partial" "$dl/cache"/*.bin
 fi
 
 rm -rf "$out"
