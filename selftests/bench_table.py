@@ -264,7 +264,8 @@ def sparse(ents, out, problems):
             problems.append('%s: not sparse.w<percent>.v<vCPUs>.<size>' % name)
             continue
         w, v = int(m.group(1)), int(m.group(2))
-        mb = config_key('x.x.x.' + m.group(3))[2]
+        sz = SIZE.match(m.group(3))
+        mb = int(sz.group(1)) * (1024 if sz.group(2) == 'G' else 1)
         d = res.setdefault((v, mb), {}).setdefault(w, {})
         for strat, label in (('N', 'wp'), ('Y', 'dbm')):
             d[label] = {k: spread([r[k] for r in cfg[strat].values()])
