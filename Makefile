@@ -30,7 +30,7 @@ DEBUG ?= 0
 T ?=
 KUNIT_FILTER ?=
 BOOTS ?= vhe nvhe protected vhe-v3
-export BUILD KSRC JOBS DEBUG BOOTS ARCH CROSS_COMPILE KUNIT_FILTER
+export BUILD KSRC JOBS DEBUG BOOTS ARCH CROSS_COMPILE KUNIT_FILTER MUTANT
 export RIG_TESTS := $(T)
 # BASELINE=1: rerun on the unpatched kernel the failures that
 # selftests/known-failures lists too (how that list is checked).

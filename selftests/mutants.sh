@@ -12,6 +12,9 @@
 # the end.
 #
 # Usage: mutants.sh <tree> <kernel-out> <selftests-out> <module-out> <out-dir>
+# Environment: MUTANT=<name or pattern> runs only those mutants.  A mutant
+# that changes tools/ (the selftests' library) is run with selftests built
+# from the mutated tree.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -35,7 +38,7 @@ restore() {
 trap restore EXIT
 
 total=0; caught=0; missed=
-for m in "$here"/mutants/*.patch; do
+for m in "$here"/mutants/${MUTANT:-*}.patch; do
 	name=$(basename "$m" .patch)
 	must=$(sed -n 's/^Must-fail: *//p' "$m")
 	[ -n "$must" ] || die "$m has no Must-fail: line"
@@ -52,11 +55,19 @@ for m in "$here"/mutants/*.patch; do
 	rm -f "$kout/.rig-built"
 	make -C "$tree" O="$kout" -j"$JOBS" Image >"$out/$name.build.log" 2>&1 ||
 		die "mutant $name does not build; see $out/$name.build.log"
+	# A mutant of the selftests' library runs with selftests of its own.
+	msout=$sout
+	if grep -q '^diff --git a/tools/' "$m"; then
+		msout=$out/$name.selftests
+		"$here/kselftests.sh" "$tree" "$kout" "$msout" >"$out/$name.selftests.log" 2>&1 ||
+			die "mutant $name: the selftests do not build; see $out/$name.selftests.log"
+	fi
 	git -C "$tree" apply -R "$m"
 	applied=
 
 	entries=$(for e in $must; do echo "${e%%/*}"; done | sort -u | paste -sd,)
-	RIG_TESTS=$entries "$here/initramfs.sh" "$kout" "$sout" "$mout" "$plan" "$bbdeb" "$out/$name.cpio"
+	RIG_TESTS=$entries RIG_BOOT=$boot "$here/initramfs.sh" "$kout" "$msout" "$mout" "$plan" "$bbdeb" \
+		"$out/$name.cpio"
 	RIG_TESTS=$entries "$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/$name.cpio" "$boot" \
 		"$out/$name.log" "$(RIG_TESTS=$entries boot_limit "$plan" "$boot")" || true
 	python3 "$here/results.py" parse "$plan" "$boot" "$out/$name.log" "$out/$name.json"
