@@ -16,7 +16,8 @@
 # only these entries of selftests/plan), KUNIT_FILTER=suite.case glob,
 # BOOTS="vhe nvhe ...", BUILD=dir, BENCH_SST=dir (selftests make bench runs),
 # BASELINE=1 (make check reruns the listed known failures on the unpatched
-# kernel), SOAK_BASE=1 (make soak on the unpatched kernel).
+# kernel), SOAK_BASE=1 (make soak on the unpatched kernel), MUTANT=name
+# (make mutants runs only that mutant).
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
