@@ -218,12 +218,16 @@ def ratios(cfg, key):
     return [cfg['Y'][r][key] / cfg['N'][r][key] for r in reps if cfg['N'][r][key]]
 
 
+def mib(size):
+    """MiB of a plan.bench size: 64M, 1G."""
+    m = SIZE.match(size)
+    return int(m.group(1)) * (1024 if m.group(2) == 'G' else 1)
+
+
 def config_key(name):
     # bench.<backing>.v<N>.<size>
     _, backing, v, size = name.split('.', 3)
-    m = SIZE.match(size)
-    mb = int(m.group(1)) * (1024 if m.group(2) == 'G' else 1)
-    return backing, int(v[1:]), mb
+    return backing, int(v[1:]), mib(size)
 
 
 def matrix(ents, out, problems):
@@ -264,8 +268,7 @@ def sparse(ents, out, problems):
             problems.append('%s: not sparse.w<percent>.v<vCPUs>.<size>' % name)
             continue
         w, v = int(m.group(1)), int(m.group(2))
-        sz = SIZE.match(m.group(3))
-        mb = int(sz.group(1)) * (1024 if sz.group(2) == 'G' else 1)
+        mb = mib(m.group(3))
         d = res.setdefault((v, mb), {}).setdefault(w, {})
         for strat, label in (('N', 'wp'), ('Y', 'dbm')):
             d[label] = {k: spread([r[k] for r in cfg[strat].values()])
