@@ -8,8 +8,10 @@ Follows the console log.  When a plan entry is still running 60 s after its
 time limit (the guest's init kills it at the limit and asks the kernel for
 sysrq dumps 20 s later, see selftests/init), the guest no longer ends its own
 tests: dump every vCPU's registers from the QEMU monitor three times, name
-the PC and X30 of each with System.map, add QEMU's own threads' backtraces
-when gdb is there (a QEMU that no longer answers its monitor has deadlocked
+the PC and X30 of each with System.map, log one second of the exceptions
+the vCPUs take and return from (QEMU's "log int": ESR, FAR, ELR and the
+levels of each, which "info registers" does not show; the raw log is
+<out>.int), add QEMU's own threads' backtraces when gdb is there (a QEMU that no longer answers its monitor has deadlocked
 itself), write it all to <out> and stop QEMU (<pid> is QEMU's or its
 parent's).  The first line of <out> says which entry hung; boot.sh reports it.
 """
@@ -28,6 +30,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import results  # noqa: E402
 
 GRACE = 60
+INT_SECONDS = 1
+INT_HEAD = 120
 
 
 class Monitor:
@@ -108,7 +112,52 @@ def dump(mon_path, smap, out, entry, limit):
             f.write(regs + '\n')
             f.flush()
             time.sleep(2)
+        int_log(mon, out, f, syms)
         return mon
+
+
+def int_log(mon, out, f, syms):
+    """One second of QEMU's exception log: which exceptions a looping vCPU
+    takes (and the ESR/FAR/ELR of each) tells a guest that faults forever
+    from one that merely runs; the summary counts each distinct kind."""
+    raw = out + '.int'
+    mon.cmd('logfile ' + raw)
+    mon.cmd('log int')
+    time.sleep(INT_SECONDS)
+    mon.cmd('log none')
+    mon.cmd('logfile /dev/null')
+    try:
+        with open(raw, errors='replace') as r:
+            lines = r.read().splitlines()
+    except OSError as e:
+        f.write('-- no exception log (%s)\n' % e)
+        return
+    f.write('-- %d s of exceptions ("log int", raw in %s): %d lines\n' %
+            (INT_SECONDS, os.path.basename(raw), len(lines)))
+    kinds = {}
+    cur = None
+    for line in lines:
+        if line.startswith(('Taking exception', 'Exception return')):
+            cur = [re.sub(r'PC 0x[0-9a-f]+', 'PC', line)]
+            kinds[tuple(cur)] = kinds.get(tuple(cur), 0) + 1
+        elif cur is not None and line.startswith('...'):
+            old = tuple(cur)
+            kinds[old] -= 1
+            if not kinds[old]:
+                del kinds[old]
+            cur.append(line)
+            kinds[tuple(cur)] = kinds.get(tuple(cur), 0) + 1
+    def named(m):
+        return '%s %s(%s)' % (m.group(1), m.group(2),
+                              name(syms, int(m.group(2), 16)))
+    for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])[:20]:
+        f.write('%8d  %s\n' % (n, re.sub(r'(ELR|PC) (0x[0-9a-f]+)', named,
+                                          ' | '.join(k))))
+    f.write('-- the first %d lines:\n' % INT_HEAD)
+    f.write('\n'.join(lines[:INT_HEAD]) + '\n')
+    f.flush()
+    if os.path.getsize(raw) > 64 << 20:
+        os.truncate(raw, 64 << 20)
 
 
 def qemu_pids(pid):
