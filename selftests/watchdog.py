@@ -138,7 +138,7 @@ def int_log(mon, out, f, syms):
     cur = None
     for line in lines:
         if line.startswith(('Taking exception', 'Exception return')):
-            cur = [re.sub(r'PC 0x[0-9a-f]+', 'PC', line)]
+            cur = [line]
             kinds[tuple(cur)] = kinds.get(tuple(cur), 0) + 1
         elif cur is not None and line.startswith('...'):
             old = tuple(cur)
