@@ -7,7 +7,8 @@
 # Usage: boot.sh <Image> <initramfs> <boot> <log> <seconds>
 # <boot> is one of lib.sh's boot_conf names: it sets the KVM mode and the CPU.
 # Environment: RIG_TESTS narrows the plan (rig.tests=), KUNIT_FILTER the KUnit
-# cases (kunit.filter_glob=), RIG_MONITOR=<path> puts QEMU's monitor on that
+# cases (kunit.filter_glob=), RIG_NOHOLD=1 boots without the VM the guest's
+# /init holds open (rig.nohold=1, see selftests/kvm-hold.c), RIG_MONITOR=<path> puts QEMU's monitor on that
 # unix socket (selftests/soak.sh reads the vCPUs' registers there; it is
 # $log.mon otherwise), RIG_PLAN=<plan> starts selftests/watchdog.py, which
 # stops a boot whose running entry outlived its limit by a minute and leaves
@@ -22,6 +23,7 @@ extra=${conf%|*}; cpu=${conf#*|}
 append="console=ttyAMA0 loglevel=5 panic=-1 rig.boot=$boot rig.scale=$(rig_scale) $extra"
 [ -n "${RIG_TESTS:-}" ] && append+=" rig.tests=$RIG_TESTS"
 [ -n "${KUNIT_FILTER:-}" ] && append+=" kunit.filter_glob=$KUNIT_FILTER"
+[ "${RIG_NOHOLD:-0}" = 1 ] && append+=" rig.nohold=1"
 
 mkdir -p "$(dirname "$log")"
 sock=${RIG_MONITOR:-$log.mon}

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Pack the guest's initramfs with the kernel's own usr/gen_init_cpio: Debian's
-# static arm64 busybox, selftests/init, the helpers in selftests/guest/, the
+# static arm64 busybox, selftests/init, kvm-hold (built here from
+# selftests/kvm-hold.c), the helpers in selftests/guest/, the
 # test plan, the selftest binaries the plan names and the KUnit modules; when
 # the plan runs migrate-run, the guest's QEMU and the L2 guest too
 # (migrate-prep.sh).
@@ -29,6 +30,10 @@ while IFS='|' read -r name _ boots cmd; do
 done <"$plan"
 [ -z "$mig" ] || "$RIG_TOP/selftests/migrate-prep.sh" "$kout" "$mig"
 
+"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -isystem "$kout/usr/include" \
+	-o "$work/kvm-hold" "$RIG_TOP/selftests/kvm-hold.c" ||
+	die "cannot build selftests/kvm-hold.c"
+
 list=$work/list
 {
 	for d in /bin /dev /proc /sys /tmp /kvm /kvm/arm64 /lib /lib/modules; do
@@ -38,6 +43,8 @@ list=$work/list
 	echo "file /bin/busybox $bb 755 0 0"
 	echo "file /init $RIG_TOP/selftests/init 755 0 0"
 	echo "file /plan $plan 644 0 0"
+	# The VM that /init holds open for the whole boot (kvm-hold.c).
+	echo "file /bin/kvm-hold $work/kvm-hold 755 0 0"
 	# The rig's guest-side helpers that plan commands use.
 	for f in "$RIG_TOP"/selftests/guest/*; do
 		echo "file /bin/$(basename "$f") $f 755 0 0"
