@@ -30,7 +30,7 @@ sock=${RIG_MONITOR:-$log.mon}
 # A unix socket's path has room for 107 bytes.
 [ -n "${RIG_MONITOR:-}" ] || [ ${#sock} -lt 100 ] || sock=$(mktemp -u /tmp/rig-mon.XXXXXX)
 stall=$log.stall
-rm -f "$stall" "$sock"
+rm -f "$stall" "$stall.int" "$sock"
 start=$(date +%s)
 info "boot '$boot' ($append${cpu:+, -cpu max$cpu}), limit ${secs}s, console log: $log"
 timeout -k 10 "$secs" qemu-system-aarch64 \

@@ -66,7 +66,7 @@ wait "$bpid"
 rc=$?
 [ $hung = 0 ] || die "soak: the guest hung (console kept: $out/console.log, registers: $out/stall.txt)"
 runs=$(grep -c '^@@BENCH RUN' "$out/console.log")
-bad=$(grep -cE 'WARNING:|BUG:|Test Assertion Failure|Segmentation fault' "$out/console.log")
+bad=$(grep -cE 'WARNING:|BUG:|Test Assertion Failure|Segmentation fault|^@@RIG END .* rc=[1-9]' "$out/console.log")
 [ $rc = 0 ] || die "soak: the boot failed after $runs runs (console kept: $out/console.log)"
 info "soak: $runs runs in $(elapsed "$start"), $bad failure or splat lines (console: $out/console.log)"
 [ "$bad" = 0 ]
