@@ -8,9 +8,10 @@
 # <boot> is one of lib.sh's boot_conf names: it sets the KVM mode and the CPU.
 # Environment: RIG_TESTS narrows the plan (rig.tests=), KUNIT_FILTER the KUnit
 # cases (kunit.filter_glob=), RIG_NOHOLD=1 boots without the VM the guest's
-# /init holds open (rig.nohold=1, see selftests/kvm-hold.c), RIG_MONITOR=<path> puts QEMU's monitor on that
-# unix socket (selftests/soak.sh reads the vCPUs' registers there; it is
-# $log.mon otherwise), RIG_PLAN=<plan> starts selftests/watchdog.py, which
+# /init holds open (rig.nohold=1, see selftests/kvm-hold.c),
+# RIG_MONITOR=<path> puts QEMU's monitor on that unix socket
+# (selftests/soak.sh reads the vCPUs' registers there; it is $log.mon
+# otherwise), RIG_PLAN=<plan> starts selftests/watchdog.py, which
 # stops a boot whose running entry outlived its limit by a minute and leaves
 # the vCPUs' registers in $log.stall.
 set -uo pipefail

@@ -11,12 +11,14 @@ tests: dump every vCPU's registers from the QEMU monitor three times, name
 the PC and X30 of each with System.map, log one second of the exceptions
 the vCPUs take and return from (QEMU's "log int": ESR, FAR, ELR and the
 levels of each, which "info registers" does not show; the raw log is
-<out>.int, its first 64 MiB), add QEMU's own threads' backtraces when gdb is there (a QEMU that no longer answers its monitor has deadlocked
+<out>.int, its first 64 MiB), add QEMU's own threads' backtraces when gdb
+is there (a QEMU that no longer answers its monitor has deadlocked
 itself), write it all to <out> and stop QEMU (<pid> is QEMU's or its
 parent's).  The first line of <out> says which entry hung; boot.sh reports it.
 """
 
 import bisect
+import collections
 import os
 import re
 import shutil
@@ -117,15 +119,19 @@ def dump(mon_path, smap, out, entry, limit):
         return mon
 
 
+def remove(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 def int_log(mon, out, f, syms):
     """One second of QEMU's exception log: which exceptions a looping vCPU
     takes (and the ESR/FAR/ELR of each) tells a guest that faults forever
     from one that merely runs; the summary counts each distinct kind."""
     raw = out + '.int'
-    try:
-        os.unlink(raw)
-    except OSError:
-        pass
+    remove(raw)
     ans = mon.cmd('logfile ' + raw)
     if 'rror' in ans or 'annot' in ans:
         f.write('-- no exception log: "logfile" said %s\n' % ans.strip()[-200:])
@@ -140,25 +146,21 @@ def int_log(mon, out, f, syms):
         if os.path.getsize(raw) > INT_MAX:
             os.truncate(raw, INT_MAX)
         with open(raw, errors='replace') as r:
-            lines = r.read(INT_MAX).splitlines()
+            lines = r.read().splitlines()
     except OSError as e:
         f.write('-- no exception log (%s)\n' % e)
         return
     f.write('-- %d s of exceptions ("log int", raw in %s): %d lines\n' %
             (INT_SECONDS, os.path.basename(raw), len(lines)))
-    kinds = {}
-    cur = None
+    # One record per exception: its headline and the "..." lines after it.
+    records = []
     for line in lines:
         if line.startswith(('Taking exception', 'Exception return')):
-            cur = [line]
-            kinds[tuple(cur)] = kinds.get(tuple(cur), 0) + 1
-        elif cur is not None and line.startswith('...'):
-            old = tuple(cur)
-            kinds[old] -= 1
-            if not kinds[old]:
-                del kinds[old]
-            cur.append(line)
-            kinds[tuple(cur)] = kinds.get(tuple(cur), 0) + 1
+            records.append([line])
+        elif records and line.startswith('...'):
+            records[-1].append(line)
+    kinds = collections.Counter(tuple(r) for r in records)
+
     def named(m):
         return '%s %s(%s)' % (m.group(1), m.group(2),
                               name(syms, int(m.group(2), 16)))
@@ -246,11 +248,8 @@ def main():
         gdb_threads(pids, out)
         # The entry may have ended while the dump ran: then it did not hang.
         if follow(log, state) or state[0] != cur:
-            for f in (out, out + '.int'):
-                try:
-                    os.unlink(f)
-                except OSError:
-                    pass
+            remove(out)
+            remove(out + '.int')
             if m:
                 m.s.close()
             continue
