@@ -5,9 +5,12 @@
 #
 #   series.sh export <tree> <patches-dir>   patches/ := format-patch rig-base..HEAD
 #   series.sh check  <tree> <patches-dir>   patches/ matches the tree; checkpatch --strict
-#   series.sh bisect <tree> <kernel-out>    the kernel builds after every patch
-#                                           (and the KVM selftests after every
-#                                           patch to them)
+#   series.sh bisect <tree> <kernel-out>    the kernel builds after every patch,
+#                                           no new W=1 or sparse warnings in the
+#                                           C files it touches; KVM for x86_64
+#                                           after every patch to generic KVM
+#                                           code; the KVM selftests after every
+#                                           patch to them
 #   series.sh synced <tree> <patches-dir>   the tree holds nothing patches/ lacks
 #
 # The cover letter's text is the tree's branch description (git branch
@@ -32,6 +35,31 @@ file_warnings() {
 		cat "$log" >&2
 		rm -f "$log"
 		die "$3 does not build with W=1 in $1"
+	fi
+	grep -E '(warning|error):' "$log" | sed -E 's/:[0-9]+(:[0-9]+)?:/:/' || true
+	rm -f "$log"
+}
+
+# x86_warnings <tree> <out>: the W=1 and sparse diagnostics of KVM for
+# x86_64 (x86_64_defconfig with KVM, KVM_INTEL and KVM_AMD, host gcc), for
+# the patches that change the generic KVM code every architecture builds.
+x86_warnings() {
+	local src=$1 out=$2 log
+	mkdir -p "$out"
+	if [ ! -f "$out/.rig-x86" ]; then
+		make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE= x86_64_defconfig >/dev/null
+		"$src/scripts/config" --file "$out/.config" -e VIRTUALIZATION -e KVM -e KVM_INTEL -e KVM_AMD
+		make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE= olddefconfig >/dev/null
+		grep -q '^CONFIG_KVM_INTEL=y' "$out/.config" && grep -q '^CONFIG_KVM_AMD=y' "$out/.config" ||
+			die "the x86_64 configuration in $out has no KVM_INTEL/KVM_AMD"
+		touch "$out/.rig-x86"
+	fi
+	log=$(mktemp)
+	if ! make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE= -j"$JOBS" W=1 \
+			"${sparse_args[@]}" arch/x86/kvm/ >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		die "KVM does not build for x86_64 in $src"
 	fi
 	grep -E '(warning|error):' "$log" | sed -E 's/:[0-9]+(:[0-9]+)?:/:/' || true
 	rm -f "$log"
@@ -133,14 +161,13 @@ bisect)
 	head=$(git rev-parse HEAD)
 	wt=$BUILD/linux-bisect
 	[ -d "$wt" ] || git worktree add -q --detach "$wt" rig-base
-	# The kernel refuses a sparse that cannot parse its headers.
-	checkers="W=1"
-	if [ "$(sh scripts/checker-valid.sh sparse 2>/dev/null)" = 1 ]; then
-		sparse_args=(C=2 CHECK=sparse)
-		checkers="W=1 and sparse"
-	else
-		info "sparse: not run ($(sparse --version 2>/dev/null || echo 'not installed') cannot parse this kernel's headers)"
-	fi
+	# The kernel refuses a sparse that cannot parse its headers, as
+	# bookworm's is: selftests/sparse.sh builds Debian unstable's.
+	sparse=$("$(dirname "$0")/sparse.sh" "$BUILD/dl" "$BUILD/sparse" "$tree") ||
+		die "no sparse that can parse this kernel's headers (selftests/sparse.sh)"
+	sparse_args=(C=2 CHECK="$sparse")
+	checkers="W=1 and sparse"
+	info "sparse: $sparse (Debian unstable's 0.6.5~rc1-2 source; it calls itself $("$sparse" --version))"
 	for c in $(git rev-list --reverse rig-base..HEAD); do
 		what=$(git log -1 --format='%h %s' "$c")
 		git -C "$wt" checkout -q --detach "$c"
@@ -167,13 +194,25 @@ bisect)
 $new"
 		done
 		info "  $checkers: no new warnings in the C files it touches"
+		# Generic KVM code: it builds for x86_64 too, with no new warnings.
+		if [ -n "$(git diff --name-only "$c^" "$c" -- virt/kvm include/linux/kvm_host.h \
+				include/linux/kvm_types.h include/uapi/linux/kvm.h)" ]; then
+			after=$(x86_warnings "$wt" "$arg-x86")
+			git -C "$wt" checkout -q --detach "$c^"
+			before=$(x86_warnings "$wt" "$arg-x86")
+			git -C "$wt" checkout -q --detach "$c"
+			new=$(comm -13 <(sort -u <<<"$before") <(sort -u <<<"$after") | sed '/^$/d')
+			[ -z "$new" ] || die "$what adds $checkers warnings to KVM on x86_64:
+$new"
+			info "  x86_64 KVM (KVM_INTEL, KVM_AMD): builds, no new $checkers warnings"
+		fi
 		# A patch to the KVM selftests: they build too.
 		if [ -n "$(git diff --name-only "$c^" "$c" -- tools/testing/selftests/kvm)" ]; then
 			"$(dirname "$0")/kselftests.sh" "$wt" "$arg" "$arg-selftests" ||
 				die "the KVM selftests do not build after $what"
 		fi
 	done
-	info "bisect-build: the kernel builds after each of the $n patches, and the KVM selftests after each that touches them (up to $head)"
+	info "bisect-build: the kernel builds after each of the $n patches, with no new $checkers warnings in the files each touches; KVM for x86_64 after each that touches generic KVM code; the KVM selftests after each that touches them (up to $head)"
 	;;
 *) die "unknown verb $verb" ;;
 esac
