@@ -24,7 +24,7 @@ git:git xz:xz-utils dpkg-deb:dpkg apt-get:apt
 /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
 /usr/lib/python3/dist-packages/ply/__init__.py:python3-ply
 /usr/lib/python3/dist-packages/git/__init__.py:python3-git
-sparse:sparse"
+/usr/lib/git-core/git-send-email:git-email"
 # make tree, series.sh: git, xz, dpkg-deb, apt-get (the private apt setup
 # of fetch-source.sh and its keyring).  Kernel and module/: make, gcc and
 # libc6-dev (host programs), perl, bc, flex, bison, libelf (objtool, resolve
@@ -32,8 +32,9 @@ sparse:sparse"
 # headers_install and the KVM selftests: rsync, the arm64 libc (static
 # tests).  Initramfs: cpio (gen_init_cpio is the kernel's).  Boots: QEMU.
 # Results, tables and make bench's plots: python3, gnuplot.  series-check:
-# checkpatch's spdxcheck.py needs python3-ply and python3-git;
-# bisect-build: sparse.
+# checkpatch's spdxcheck.py needs python3-ply and python3-git, and git
+# send-email --dry-run checks the series (git-email).  bisect-build builds
+# its own sparse (selftests/sparse.sh: gcc and make).
 
 absent() {
 	local what=$1

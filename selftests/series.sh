@@ -34,34 +34,64 @@ file_warnings() {
 	if ! make -s -C "$1" O="$2" W=1 "${sparse_args[@]}" "$3" >"$log" 2>&1; then
 		cat "$log" >&2
 		rm -f "$log"
-		die "$3 does not build with W=1 in $1"
+		die "$3 does not build with W=1 at $(git -C "$1" log -1 --format='%h %s')"
 	fi
-	grep -E '(warning|error):' "$log" | sed -E 's/:[0-9]+(:[0-9]+)?:/:/' || true
+	diagnostics "$log"
 	rm -f "$log"
+}
+
+# diagnostics <log>: its warnings and errors without line numbers (so that
+# moved code compares equal), one line each, sorted with duplicates kept,
+# for new_diagnostics.  Dies when kbuild turned the checker off.
+diagnostics() {
+	if [ ${#sparse_args[@]} -gt 0 ] && grep -q 'not available or not up to date' "$1"; then
+		cat "$1" >&2
+		die "kbuild refused the sparse it was given (above): nothing was checked"
+	fi
+	grep -E '(warning|error):' "$1" | sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | LC_ALL=C sort || true
+}
+
+# new_diagnostics <before> <after>: the lines of <after> that <before> does
+# not have, as many times as they are in excess (a second instance of a
+# warning already in the file is new).
+new_diagnostics() {
+	LC_ALL=C comm -13 <(printf '%s\n' "$1" | sed '/^$/d') <(printf '%s\n' "$2" | sed '/^$/d')
 }
 
 # x86_warnings <tree> <out>: the W=1 and sparse diagnostics of KVM for
 # x86_64 (x86_64_defconfig with KVM, KVM_INTEL and KVM_AMD, host gcc), for
 # the patches that change the generic KVM code every architecture builds.
+# (WERROR off, so that W=1 warnings are counted, not fatal.)  Runs in $(...),
+# where errexit does not hold: every step dies on its own.
+x86_opts="-e VIRTUALIZATION -e KVM -e KVM_INTEL -e KVM_AMD -d WERROR -d KVM_WERROR"
 x86_warnings() {
-	local src=$1 out=$2 log
-	mkdir -p "$out"
-	if [ ! -f "$out/.rig-x86" ]; then
-		make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE= x86_64_defconfig >/dev/null
-		"$src/scripts/config" --file "$out/.config" -e VIRTUALIZATION -e KVM -e KVM_INTEL -e KVM_AMD
-		make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE= olddefconfig >/dev/null
-		grep -q '^CONFIG_KVM_INTEL=y' "$out/.config" && grep -q '^CONFIG_KVM_AMD=y' "$out/.config" ||
-			die "the x86_64 configuration in $out has no KVM_INTEL/KVM_AMD"
-		touch "$out/.rig-x86"
+	local src=$1 out=$2 log at
+	at=$(git -C "$src" log -1 --format='%h %s')
+	mkdir -p "$out" || die "cannot create $out"
+	if [ "$(cat "$out/.rig-x86" 2>/dev/null)" != "$x86_opts" ]; then
+		make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE= x86_64_defconfig >/dev/null ||
+			die "x86_64_defconfig failed in $out"
+		# shellcheck disable=SC2086 # a list of options
+		"$src/scripts/config" --file "$out/.config" $x86_opts ||
+			die "scripts/config failed on $out/.config"
+		make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE= olddefconfig >/dev/null ||
+			die "olddefconfig failed in $out"
+		grep -q '^CONFIG_KVM_INTEL=y' "$out/.config" && grep -q '^CONFIG_KVM_AMD=y' "$out/.config" &&
+			! grep -q '^CONFIG_WERROR=y' "$out/.config" ||
+			die "the x86_64 configuration in $out is not KVM_INTEL=y, KVM_AMD=y, WERROR off"
+		echo "$x86_opts" >"$out/.rig-x86"
 	fi
+	# Every KVM object is compiled again, so that gcc prints the warnings
+	# of all of them on both sides, not only of what changed.
+	find "$out/arch/x86/kvm" "$out/virt/kvm" -name '*.o' -delete 2>/dev/null || true
 	log=$(mktemp)
 	if ! make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE= -j"$JOBS" W=1 \
 			"${sparse_args[@]}" arch/x86/kvm/ >"$log" 2>&1; then
 		cat "$log" >&2
 		rm -f "$log"
-		die "KVM does not build for x86_64 in $src"
+		die "KVM does not build for x86_64 at $at"
 	fi
-	grep -E '(warning|error):' "$log" | sed -E 's/:[0-9]+(:[0-9]+)?:/:/' || true
+	diagnostics "$log"
 	rm -f "$log"
 }
 
@@ -77,12 +107,52 @@ format() {
 	# the time, signed by the last commit's author at its author date:
 	# git am keeps both, so a fresh tree (make tree) exports the same
 	# patches/ on any machine, whoever runs it and whatever git config.
+	local fp=(git format-patch -q --zero-commit --no-signature --cover-letter
+		--cover-from-description=subject --no-thread)
 	GIT_COMMITTER_NAME=$(git log -1 --format=%an HEAD) \
 	GIT_COMMITTER_EMAIL=$(git log -1 --format=%ae HEAD) \
 	GIT_COMMITTER_DATE=$(git log -1 --format=%aI HEAD) \
-	git format-patch -q --zero-commit --no-signature --cover-letter \
-		--cover-from-description=subject --no-thread \
-		-o "$out" rig-base..HEAD
+	"${fp[@]}" -o "$out" rig-base..HEAD
+	# To and Cc from the tree's MAINTAINERS over the whole series, as b4
+	# does: the maintainers in To, reviewers and lists in Cc, every
+	# message alike.  --no-git: the tree has no upstream history;
+	# --no-remove-duplicates: one person can be a reviewer at one address
+	# and a maintainer at another.
+	local who args=() a
+	who=$(scripts/get_maintainer.pl --no-git --no-git-fallback --rolestats --no-remove-duplicates \
+		"$out"/00[0-9][1-9]-*.patch "$out"/00[1-9]0-*.patch 2>/dev/null) ||
+		die "scripts/get_maintainer.pl failed on the series"
+	grep -q '(maintainer:' <<<"$who" ||
+		die "scripts/get_maintainer.pl found no maintainer for the series"
+	while IFS= read -r a; do
+		case $a in
+		*"(maintainer:"*|*",maintainer:"*) args+=("--to=${a%% (*}") ;;
+		?*) args+=("--cc=${a%% (*}") ;;
+		esac
+	done <<<"$who"
+	rm -f "$out"/*.patch
+	GIT_COMMITTER_NAME=$(git log -1 --format=%an HEAD) \
+	GIT_COMMITTER_EMAIL=$(git log -1 --format=%ae HEAD) \
+	GIT_COMMITTER_DATE=$(git log -1 --format=%aI HEAD) \
+	"${fp[@]}" "${args[@]}" -o "$out" rig-base..HEAD
+}
+
+# send_email_check <dir>: git send-email accepts the series as it is
+# (--dry-run: nothing is sent, no SMTP server is needed).
+send_email_check() {
+	local log
+	log=$(mktemp)
+	if ! git send-email --dry-run --confirm=never --suppress-cc=all \
+			--from="$(git log -1 --format='%an <%ae>' HEAD)" \
+			--smtp-server=/bin/true "$1"/*.patch >"$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		rm -f "$log"
+		die "git send-email --dry-run refuses the series (above)"
+	fi
+	local sent
+	sent=$(grep -c '^Dry-Sent\|^Subject:' "$log" || true)
+	rm -f "$log"
+	info "git send-email --dry-run: accepted ($sent messages)"
 }
 
 # matches_patches: the series formatted into $BUILD/check.tmp equals patches/.
@@ -153,7 +223,10 @@ check)
 	done
 	rm -rf "$BUILD/check.tmp"
 	[ $bad -eq 0 ] || die "checkpatch --strict complains (above)"
-	info "series-check: $n patches, patches/ matches the tree, checkpatch --strict clean"
+	grep -q '^To: ' "$arg"/0000-cover-letter.patch ||
+		die "patches/ has no To: from scripts/get_maintainer.pl: make export"
+	send_email_check "$arg"
+	info "series-check: $n patches, patches/ matches the tree, checkpatch --strict clean, To/Cc from get_maintainer.pl"
 	;;
 bisect)
 	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
@@ -167,7 +240,7 @@ bisect)
 		die "no sparse that can parse this kernel's headers (selftests/sparse.sh)"
 	sparse_args=(C=2 CHECK="$sparse")
 	checkers="W=1 and sparse"
-	info "sparse: $sparse (Debian unstable's 0.6.5~rc1-2 source; it calls itself $("$sparse" --version))"
+	info "sparse: $sparse (Debian's $(cat "$BUILD/sparse/VERSION") source package)"
 	for c in $(git rev-list --reverse rig-base..HEAD); do
 		what=$(git log -1 --format='%h %s' "$c")
 		git -C "$wt" checkout -q --detach "$c"
@@ -189,7 +262,7 @@ bisect)
 			before=
 			[ -f "$wt/$f" ] && before=$(file_warnings "$wt" "$arg" "$obj")
 			git -C "$wt" checkout -q --detach "$c"
-			new=$(comm -13 <(sort -u <<<"$before") <(sort -u <<<"$after") | sed '/^$/d')
+			new=$(new_diagnostics "$before" "$after")
 			[ -z "$new" ] || die "$what adds $checkers warnings in $f:
 $new"
 		done
@@ -201,7 +274,7 @@ $new"
 			git -C "$wt" checkout -q --detach "$c^"
 			before=$(x86_warnings "$wt" "$arg-x86")
 			git -C "$wt" checkout -q --detach "$c"
-			new=$(comm -13 <(sort -u <<<"$before") <(sort -u <<<"$after") | sed '/^$/d')
+			new=$(new_diagnostics "$before" "$after")
 			[ -z "$new" ] || die "$what adds $checkers warnings to KVM on x86_64:
 $new"
 			info "  x86_64 KVM (KVM_INTEL, KVM_AMD): builds, no new $checkers warnings"

@@ -25,7 +25,7 @@ mkdir -p "$dl" "$out"
 dl=$(cd "$dl" && pwd); out=$(cd "$out" && pwd)
 
 valid() { [ "$(cd "$tree" && sh scripts/checker-valid.sh "$out/sparse" 2>/dev/null)" = 1 ]; }
-if [ -x "$out/sparse" ] && valid; then
+if [ -x "$out/sparse" ] && [ "$(cat "$out/VERSION" 2>/dev/null)" = "$SPARSE_VER" ] && valid; then
 	echo "$out/sparse"
 	exit 0
 fi
@@ -40,7 +40,8 @@ if [ ! -f "$dl/$SPARSE_ORIG" ]; then
 	APT_OPTS+=(-o Acquire::Check-Valid-Until=false)
 	info "apt update (sid sources) in a private configuration"
 	apt_step "$apt/update.log" "apt-get update" apt-get "${APT_OPTS[@]}" -q update || exit 1
-	avail=$(apt-cache "${APT_OPTS[@]}" showsrc sparse | awk '/^Version:/ { print $2 }' | sort -u | tr '\n' ' ')
+	avail=$(apt-cache "${APT_OPTS[@]}" showsrc sparse 2>/dev/null | awk '/^Version:/ { print $2 }' | sort -u | tr '\n' ' ') ||
+		die "apt-cache showsrc sparse failed"
 	grep -qw -- "$SPARSE_VER" <<<"$avail" ||
 		die "sparse $SPARSE_VER is no longer in sid (available: ${avail:-none}); update SPARSE_VER in selftests/sparse.sh"
 	info "downloading the sparse $SPARSE_VER source package"
@@ -63,5 +64,6 @@ make -C "$src" -j"${JOBS:-$(nproc)}" HAVE_LLVM=no HAVE_GTK=no HAVE_LIBXML=no spa
 	die "sparse did not build (log: $log)"
 }
 install -m 755 "$src/sparse" "$out/sparse"
+echo "$SPARSE_VER" >"$out/VERSION"
 valid || die "$out/sparse was built but cannot parse this kernel's headers (scripts/checker-valid.sh)"
 echo "$out/sparse"
