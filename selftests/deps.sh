@@ -24,7 +24,8 @@ git:git xz:xz-utils dpkg-deb:dpkg apt-get:apt
 /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
 /usr/lib/python3/dist-packages/ply/__init__.py:python3-ply
 /usr/lib/python3/dist-packages/git/__init__.py:python3-git
-/usr/lib/git-core/git-send-email:git-email"
+/usr/lib/git-core/git-send-email:git-email
+/usr/share/perl5/Mail/Address.pm:libmailtools-perl"
 # make tree, series.sh: git, xz, dpkg-deb, apt-get (the private apt setup
 # of fetch-source.sh and its keyring).  Kernel and module/: make, gcc and
 # libc6-dev (host programs), perl, bc, flex, bison, libelf (objtool, resolve
@@ -33,7 +34,9 @@ git:git xz:xz-utils dpkg-deb:dpkg apt-get:apt
 # tests).  Initramfs: cpio (gen_init_cpio is the kernel's).  Boots: QEMU.
 # Results, tables and make bench's plots: python3, gnuplot.  series-check:
 # checkpatch's spdxcheck.py needs python3-ply and python3-git, and git
-# send-email --dry-run checks the series (git-email).  bisect-build builds
+# send-email --dry-run checks the series (git-email; Debian's git takes
+# Mail::Address from libmailtools-perl, a Recommends that
+# --no-install-recommends leaves out).  bisect-build builds
 # its own sparse (selftests/sparse.sh: gcc and make).
 
 absent() {
