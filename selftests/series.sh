@@ -138,11 +138,17 @@ format() {
 }
 
 # send_email_check <dir>: git send-email accepts the series as it is
-# (--dry-run: nothing is sent, no SMTP server is needed).
+# (--dry-run: nothing is sent, no SMTP server is needed).  It asks git for
+# an author and a committer identity even then, which a fresh machine has
+# not got: the last commit's author, as format() uses.
 send_email_check() {
 	local log
 	log=$(mktemp)
-	if ! git send-email --dry-run --confirm=never --suppress-cc=all \
+	local name email
+	name=$(git log -1 --format=%an HEAD) email=$(git log -1 --format=%ae HEAD)
+	if ! GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email \
+			GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email \
+			git send-email --dry-run --confirm=never --suppress-cc=all \
 			--from="$(git log -1 --format='%an <%ae>' HEAD)" \
 			--smtp-server=/bin/true "$1"/*.patch >"$log" 2>&1; then
 		tail -n 20 "$log" >&2
