@@ -95,6 +95,18 @@ x86_warnings() {
 	rm -f "$log"
 }
 
+# The series' identity: the last commit's author, for what git signs or
+# asks for (the cover letter, git send-email), so that the result does not
+# depend on who runs it or on their git config.
+series_identity() {
+	GIT_COMMITTER_NAME=$(git log -1 --format=%an HEAD)
+	GIT_COMMITTER_EMAIL=$(git log -1 --format=%ae HEAD)
+	GIT_COMMITTER_DATE=$(git log -1 --format=%aI HEAD)
+	GIT_AUTHOR_NAME=$GIT_COMMITTER_NAME GIT_AUTHOR_EMAIL=$GIT_COMMITTER_EMAIL
+	export GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_COMMITTER_DATE
+	export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL
+}
+
 format() {
 	local out=$1
 	rm -rf "$out"; mkdir -p "$out"
@@ -107,11 +119,9 @@ format() {
 	# the time, signed by the last commit's author at its author date:
 	# git am keeps both, so a fresh tree (make tree) exports the same
 	# patches/ on any machine, whoever runs it and whatever git config.
+	series_identity
 	local fp=(git format-patch -q --zero-commit --no-signature --cover-letter
 		--cover-from-description=subject --no-thread)
-	GIT_COMMITTER_NAME=$(git log -1 --format=%an HEAD) \
-	GIT_COMMITTER_EMAIL=$(git log -1 --format=%ae HEAD) \
-	GIT_COMMITTER_DATE=$(git log -1 --format=%aI HEAD) \
 	"${fp[@]}" -o "$out" rig-base..HEAD
 	# To and Cc from the tree's MAINTAINERS over the whole series, as b4
 	# does: the maintainers in To, reviewers and lists in Cc, every
@@ -131,25 +141,19 @@ format() {
 		esac
 	done <<<"$who"
 	rm -f "$out"/*.patch
-	GIT_COMMITTER_NAME=$(git log -1 --format=%an HEAD) \
-	GIT_COMMITTER_EMAIL=$(git log -1 --format=%ae HEAD) \
-	GIT_COMMITTER_DATE=$(git log -1 --format=%aI HEAD) \
 	"${fp[@]}" "${args[@]}" -o "$out" rig-base..HEAD
 }
 
 # send_email_check <dir>: git send-email accepts the series as it is
 # (--dry-run: nothing is sent, no SMTP server is needed).  It asks git for
 # an author and a committer identity even then, which a fresh machine has
-# not got: the last commit's author, as format() uses.
+# not got: the series' (series_identity).
 send_email_check() {
 	local log
+	series_identity
 	log=$(mktemp)
-	local name email
-	name=$(git log -1 --format=%an HEAD) email=$(git log -1 --format=%ae HEAD)
-	if ! GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email \
-			GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email \
-			git send-email --dry-run --confirm=never --suppress-cc=all \
-			--from="$(git log -1 --format='%an <%ae>' HEAD)" \
+	if ! git send-email --dry-run --confirm=never --suppress-cc=all \
+			--from="$GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>" \
 			--smtp-server=/bin/true "$1"/*.patch >"$log" 2>&1; then
 		tail -n 20 "$log" >&2
 		rm -f "$log"
