@@ -56,6 +56,10 @@ CONFIG_KPROBES=y
 CONFIG_PANIC_TIMEOUT=-1
 # selftests/init: an entry that outlives its limit gets sysrq l and w dumps.
 CONFIG_MAGIC_SYSRQ=y
+# make soak turns the hung-task detector on (hung_task_timeout_secs= on its
+# command line); a default of 0 keeps it off in every other boot.
+CONFIG_DETECT_HUNG_TASK=y
+CONFIG_DEFAULT_HUNG_TASK_TIMEOUT=0
 CONFIG_KUNIT_DEBUGFS=y
 CONFIG_IDLE_PAGE_TRACKING=y
 CONFIG_KUNIT_DEFAULT_ENABLED=y

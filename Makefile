@@ -16,9 +16,11 @@
 # only these entries of selftests/plan), KUNIT_FILTER=suite.case glob,
 # BOOTS="vhe nvhe ...", BUILD=dir, BENCH_SST=dir (selftests make bench runs),
 # BASELINE=1 (make check reruns the listed known failures on the unpatched
-# kernel), SOAK_BASE=1 (make soak on the unpatched kernel), MUTANT=name
-# (make mutants runs only that mutant), NOHOLD=1 (boot without the VM the
-# guest holds open against a QEMU 7.2 bug; selftests/kvm-hold.c).
+# kernel), SOAK_BASE=1 (make soak on the unpatched kernel), SOAK_BOOTS=
+# (make soak's boots, "vhe vhe-v3"), MUTANT=name (make mutants runs only
+# that mutant), NOHOLD=1 (boot without the VM the guest holds open against
+# a QEMU 7.2 bug; selftests/kvm-hold.c), CROSS_COMPILE= (the arm64
+# toolchain's prefix, aarch64-linux-gnu-).
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -39,6 +41,7 @@ export RIG_TESTS := $(T)
 BASELINE ?= 0
 export RIG_BASELINE := $(BASELINE)
 NOHOLD ?= 0
+SOAK_BOOTS ?= vhe vhe-v3
 export RIG_NOHOLD := $(NOHOLD)
 
 S := $(TOP)/selftests
@@ -59,7 +62,7 @@ BENCH_SST ?= $(SOUT)
 all: main
 
 help:
-	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^$$/p' Makefile | sed '/^$$/d; s/^# \{0,1\}//'
 	@echo "Other targets: check-debug check-kcsan mutants kunit soak tree kernel selftests module"
 	@echo "               export series-check bisect-build deps clean distclean"
 
@@ -123,11 +126,12 @@ mutants: selftests module
 kunit: selftests module
 	@BOOTS='vhe vhe-v3' RIG_TESTS='kunit*' $(S)/check.sh $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results-kunit$(SFX)
 
-# The make bench entry that hung once, alone, in one VHE boot with a hang
-# watchdog that dumps the vCPUs from the QEMU monitor (selftests/soak.sh);
-# SOAK_BASE=1: on the unpatched kernel.
+# The make bench entry that hung once, alone, in a VHE and a vhe-v3 boot
+# with the hung-task detector on and a hang watchdog that dumps the vCPUs
+# from the QEMU monitor (selftests/soak.sh); SOAK_BASE=1: on the unpatched
+# kernel; SOAK_BOOTS= other boots.
 soak: selftests
-	@SOAK_BASE=$(SOAK_BASE) $(S)/soak.sh $(TREE) $(KOUT) $(SOUT) \
+	@SOAK_BASE=$(SOAK_BASE) SOAK_BOOTS='$(SOAK_BOOTS)' $(S)/soak.sh $(TREE) $(KOUT) $(SOUT) \
 		$(S)/plan.soak$(if $(filter 1,$(SOAK_BASE)),-base) $(BUILD)/soak$(if $(filter 1,$(SOAK_BASE)),-base)
 
 export:

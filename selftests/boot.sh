@@ -13,7 +13,8 @@
 # (selftests/soak.sh reads the vCPUs' registers there; it is $log.mon
 # otherwise), RIG_PLAN=<plan> starts selftests/watchdog.py, which
 # stops a boot whose running entry outlived its limit by a minute and leaves
-# the vCPUs' registers in $log.stall.
+# the vCPUs' registers in $log.stall, RIG_APPEND adds to the kernel's
+# command line.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,6 +26,7 @@ append="console=ttyAMA0 loglevel=5 panic=-1 rig.boot=$boot rig.scale=$(rig_scale
 [ -n "${RIG_TESTS:-}" ] && append+=" rig.tests=$RIG_TESTS"
 [ -n "${KUNIT_FILTER:-}" ] && append+=" kunit.filter_glob=$KUNIT_FILTER"
 [ "${RIG_NOHOLD:-0}" = 1 ] && append+=" rig.nohold=1"
+[ -n "${RIG_APPEND:-}" ] && append+=" $RIG_APPEND"
 
 mkdir -p "$(dirname "$log")"
 sock=${RIG_MONITOR:-$log.mon}

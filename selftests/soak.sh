@@ -1,36 +1,45 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run a plan in one VHE boot with a hang watchdog: when the console has been
-# silent for <stall> seconds, dump every vCPU's registers from the QEMU
-# monitor three times (into <out>/stall.txt) and stop the guest.  For
-# chasing hangs that the per-test time limit cannot explain (a guest that
-# no longer runs its own timeout).
+# Run a plan in a VHE and a vhe-v3 boot (BBM level 3), one after the other,
+# with the hung-task detector on and a hang watchdog: when the console has
+# been silent for <stall> seconds, dump every vCPU's registers from the
+# QEMU monitor three times (into <out>/<boot>/stall.txt) and stop the
+# guest.  For chasing hangs that the per-test time limit cannot explain (a
+# guest that no longer runs its own timeout).
 #
 # Usage: soak.sh <tree> <kernel-out> <selftests-out> <plan> <out-dir> [stall-seconds]
 # Environment: SOAK_BASE=1 boots the unpatched kernel (base_kernel in lib.sh)
-# instead of <kernel-out>.
+# instead of <kernel-out>; SOAK_BOOTS= the boots (default: "vhe vhe-v3";
+# each runs the plan entries whose boots name it); SOAK_HUNG= the hung-task
+# timeout in seconds (default 60, below the watchdog's silence, so that a
+# task stuck in D state is reported before the guest is stopped).
 set -uo pipefail
 here=$(dirname "$0")
 . "$here/lib.sh"
 
 tree=${1:?usage}; kout=${2:?usage}; sout=${3:?usage}; plan=${4:?usage}; out=${5:?usage}
 stall=${6:-150}
+boots=${SOAK_BOOTS:-vhe vhe-v3}
+hung=${SOAK_HUNG:-60}
+[ "$hung" -gt 0 ] 2>/dev/null && [ "$hung" -lt "$stall" ] ||
+	die "SOAK_HUNG=$hung: the hung-task timeout must be a number of seconds below the watchdog's $stall"
+for b in $boots; do boot_conf "$b" >/dev/null || exit 1; done
 if [ "${SOAK_BASE:-0}" = 1 ]; then
 	kout=$BUILD/out/base
 	base_kernel "$tree" "$kout" || die "the unpatched kernel could not be built"
 fi
+grep -qx 'CONFIG_DETECT_HUNG_TASK=y' "$kout/.config" ||
+	die "$kout was built without CONFIG_DETECT_HUNG_TASK (Kconfig.frag): make kernel"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-mon=$out/mon.sock
-rm -f "$out/console.log" "$out/stall.txt" "$mon"
 
 "$here/initramfs.sh" "$kout" "$sout" - "$plan" "$(busybox_deb "$BUILD/dl")" \
 	"$out/initramfs.cpio" || exit 1
 
-# monitor <command>...: each command's answer, on standard output.
+# monitor <socket> <command>...: each command's answer, on standard output.
 monitor() {
-	python3 - "$mon" "$@" <<'PY'
+	python3 - "$@" <<'PY'
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
@@ -43,30 +52,52 @@ for c in sys.argv[2:]:
 PY
 }
 
-start=$(date +%s)
-RIG_MONITOR=$mon "$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/initramfs.cpio" vhe \
-	"$out/console.log" "$(boot_limit "$plan" vhe 100000)" &
-bpid=$!
-last=$start; size=0; hung=0
-while kill -0 "$bpid" 2>/dev/null; do
-	sleep 10
-	now=$(date +%s); cur=$(stat -c %s "$out/console.log" 2>/dev/null || echo 0)
-	if [ "$cur" != "$size" ]; then size=$cur; last=$now; continue; fi
-	[ $((now - last)) -ge "$stall" ] || continue
-	info "soak: console silent for ${stall}s after $((now - start))s: dumping the vCPUs to $out/stall.txt"
-	for i in 1 2 3; do
-		monitor 'info registers -a' 'info cpus' >>"$out/stall.txt" 2>&1
-		sleep 2
+# soak_boot <boot>: run the plan in one boot; 0 if it ran clean.
+soak_boot() {
+	local b=$1 d=$out/$1 mon start bpid last size hung=0 rc runs bad
+	mkdir -p "$d"
+	mon=$d/mon.sock
+	rm -f "$d/console.log" "$d/stall.txt" "$mon"
+	start=$(date +%s)
+	RIG_APPEND="sysctl.kernel.hung_task_timeout_secs=$hung" RIG_MONITOR=$mon \
+		"$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/initramfs.cpio" "$b" \
+		"$d/console.log" "$(boot_limit "$plan" "$b" 100000)" &
+	bpid=$!
+	last=$start; size=0
+	while kill -0 "$bpid" 2>/dev/null; do
+		sleep 10
+		now=$(date +%s); cur=$(stat -c %s "$d/console.log" 2>/dev/null || echo 0)
+		if [ "$cur" != "$size" ]; then size=$cur; last=$now; continue; fi
+		[ $((now - last)) -ge "$stall" ] || continue
+		info "soak $b: console silent for ${stall}s after $((now - start))s: dumping the vCPUs to $d/stall.txt"
+		for i in 1 2 3; do
+			monitor "$mon" 'info registers -a' 'info cpus' >>"$d/stall.txt" 2>&1
+			sleep 2
+		done
+		monitor "$mon" quit >/dev/null 2>&1
+		hung=1
+		break
 	done
-	monitor quit >/dev/null 2>&1
-	hung=1
-	break
+	wait "$bpid"
+	rc=$?
+	if [ $hung = 1 ]; then
+		info "error: soak $b: the guest hung (console kept: $d/console.log, registers: $d/stall.txt)"
+		return 1
+	fi
+	runs=$(grep -c '^@@BENCH RUN' "$d/console.log")
+	churn=$(grep -o 'vm-churn: [0-9]* runs, [0-9]* failed' "$d/console.log" | tail -1)
+	bad=$(grep -cE 'WARNING:|BUG:|blocked for more than|Test Assertion Failure|Segmentation fault|^@@RIG END .* rc=[1-9]' "$d/console.log")
+	if [ $rc != 0 ]; then
+		info "error: soak $b: the boot failed after $runs runs (console kept: $d/console.log)"
+		return 1
+	fi
+	info "soak $b: $runs bench runs${churn:+, $churn}, in $(elapsed "$start"); $bad failure, splat or hung-task lines (console: $d/console.log)"
+	[ "$bad" = 0 ]
+}
+
+failed=0
+for b in $boots; do
+	soak_boot "$b" || failed=$((failed + 1))
 done
-wait "$bpid"
-rc=$?
-[ $hung = 0 ] || die "soak: the guest hung (console kept: $out/console.log, registers: $out/stall.txt)"
-runs=$(grep -c '^@@BENCH RUN' "$out/console.log")
-bad=$(grep -cE 'WARNING:|BUG:|Test Assertion Failure|Segmentation fault|^@@RIG END .* rc=[1-9]' "$out/console.log")
-[ $rc = 0 ] || die "soak: the boot failed after $runs runs (console kept: $out/console.log)"
-info "soak: $runs runs in $(elapsed "$start"), $bad failure or splat lines (console: $out/console.log)"
-[ "$bad" = 0 ]
+info "soak: $(echo $boots | wc -w) boots ($boots), $failed failed; hung-task detector at ${hung}s"
+[ $failed = 0 ]
