@@ -102,7 +102,7 @@ check: selftests module
 
 # selftests/plan.bench in a vhe and a vhe-v3 boot; see Documentation/bench.rst.
 bench: selftests module
-	@$(S)/bench.sh $(KOUT) $(abspath $(BENCH_SST)) $(MOUT) $(BUILD)/bench$(SFX)
+	@$(S)/bench.sh $(TREE) $(KOUT) $(abspath $(BENCH_SST)) $(MOUT) $(BUILD)/bench$(SFX)
 
 # selftests/plan.migrate in one vhe boot; see Documentation/migration.rst.
 migrate: kernel

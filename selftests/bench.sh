@@ -3,24 +3,28 @@
 #
 # make bench: run selftests/plan.bench in a vhe boot (the strategy matrix,
 # the harvest and the splits with break-before-make) and in a vhe-v3 boot
-# (the splits without a break), then print the tables, write the CSV files
-# and draw the plots (selftests/bench_table.py).
+# (the splits without a break), and its clear.* entries (CLEAR in chunks)
+# once more in a vhe boot of a kernel whose CLEAR invalidates the whole
+# memslot (selftests/mutants/clear-flushes-memslot.patch, what the series
+# did before its ranged invalidation); then print the tables, write the
+# CSV files and draw the plots (selftests/bench_table.py).
 #
-# Usage: bench.sh <kernel-out> <selftests-out> <module-out> <out-dir>
+# Usage: bench.sh <tree> <kernel-out> <selftests-out> <module-out> <out-dir>
 # Environment: RIG_TESTS narrows the plan, as for make check.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kout=${1:?usage}; sout=${2:?usage}; mout=${3:?usage}; out=${4:?usage}
+tree=${1:?usage}; kout=${2:?usage}; sout=${3:?usage}; mout=${4:?usage}; out=${5:?usage}
 here=$(dirname "$0")
 plan=$here/plan.bench
 
 [ -x "$sout/dirty_log_perf_test" ] || die "$sout/dirty_log_perf_test missing (make selftests)"
 # The series' selftests need the options and stats the bench reads: -E
 # (eager split) and the stage-2 counts of dirty_log_perf_test, the timing of
-# split_nobbm_test.
+# split_nobbm_test, the chunked CLEAR (-k) and its count of invalidations.
 for want in "dirty_log_perf_test:KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE with this" \
-	"dirty_log_perf_test:stage-2 write faults" "arm64/split_nobbm_test:vCPU exits"; do
+	"dirty_log_perf_test:stage-2 write faults" "arm64/split_nobbm_test:vCPU exits" \
+	"dirty_log_perf_test:clear calls"; do
 	grep -qF "${want#*:}" "$sout/${want%%:*}" 2>/dev/null ||
 		die "$sout/${want%%:*} does not print '${want#*:}': selftests without the bench's selftest commits (BENCH_SST= to use others)"
 done
@@ -42,6 +46,34 @@ for b in vhe vhe-v3; do
 		"$out/$b.log" "$(boot_limit "$plan" "$b" 14400)" || rc=1
 done
 
-python3 "$here/bench_table.py" "$out" "$out/vhe.log" "$out/vhe-v3.log" || rc=1
+# The clear.* entries on the whole-memslot kernel: built into <kernel-out>
+# (mmu.c and the link), its Image kept, the series' kernel rebuilt at once.
+clear=$(python3 -c '
+import sys, os; sys.path.insert(0, sys.argv[1]); import results
+print(",".join(sorted({n for n, _, _ in results.plan_entries(sys.argv[2], "vhe", os.environ.get("RIG_TESTS")) if n.startswith("clear.")})))
+' "$here" "$plan")
+if [ -n "$clear" ]; then
+	memslot=$here/mutants/clear-flushes-memslot.patch
+	[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
+		die "$tree has uncommitted changes: commit or stash them first (the bench patches the tree)"
+	git -C "$tree" apply --check "$memslot" ||
+		die "$memslot no longer applies to the series: update it"
+	info "bench: building the kernel whose CLEAR invalidates the whole memslot, log: $out/clear-memslot.build.log"
+	git -C "$tree" apply "$memslot"
+	trap 'git -C "$tree" apply -R "$memslot"; rm -f "$kout/.rig-built"' EXIT
+	rm -f "$kout/.rig-built"
+	make -C "$tree" O="$kout" -j"$JOBS" Image >"$out/clear-memslot.build.log" 2>&1 ||
+		die "the whole-memslot kernel does not build; see $out/clear-memslot.build.log"
+	cp "$kout/arch/arm64/boot/Image" "$out/Image-clear-memslot"
+	git -C "$tree" apply -R "$memslot"
+	trap - EXIT
+	rm -f "$kout/.rig-built"
+	"$here/kernel.sh" "$tree" "$kout"
+	RIG_TESTS=$clear "$here/boot.sh" "$out/Image-clear-memslot" "$out/initramfs.cpio" vhe \
+		"$out/vhe-clear-memslot.log" "$(RIG_TESTS=$clear boot_limit "$plan" vhe 14400)" || rc=1
+fi
+
+python3 "$here/bench_table.py" "$out" "$out/vhe.log" "$out/vhe-v3.log" \
+	${clear:+"$out/vhe-clear-memslot.log"} || rc=1
 info "bench: $(elapsed "$start"); tables: $out/*.csv, plots: $out/*.png $out/*.svg, logs: $out/*.log"
 [ $rc = 0 ] || die "a boot or a plan entry failed; see the logs above"

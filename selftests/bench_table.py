@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The tables, CSV files and plots of make bench, from its console logs.
 
-  bench_table.py <out-dir> <vhe.log> <vhe-v3.log>
+  bench_table.py <out-dir> <vhe.log> <vhe-v3.log> [<vhe-clear-memslot.log>]
 
 Reads the entries of selftests/plan.bench from the logs and prints:
 
@@ -15,14 +15,18 @@ Reads the entries of selftests/plan.bench from the logs and prints:
   4. splits and collapses with break-before-make (vhe) and without (vhe-v3);
   5. sparse dirtying: the same at 1, 10 and 100 percent of the pages written
      per iteration, with the counts, and the fraction below which DBM stops
-     paying (break_even()).
+     paying (break_even());
+  6. with the fourth log (the clear.* entries on a kernel whose CLEAR
+     invalidates the whole memslot, selftests/mutants/clear-flushes-memslot):
+     CLEAR in 64-page chunks, the pages invalidated per call and the CLEAR
+     time with either invalidation.
 
 Every figure is the median over the repetitions, with [min-max] where
 shown; a ratio is taken per repetition (the WP and DBM runs of the same
 repetition) before the median.  Per-iteration figures are the mean over
 iterations 2..N of a run (iteration 1 finds the log initially set).
 
-Writes <out-dir>/bench.csv, harvest.csv, split.csv and sparse.csv, and the plots
+Writes <out-dir>/bench.csv, harvest.csv, split.csv, sparse.csv and clear.csv, and the plots
 ratios.{png,svg} and harvest.{png,svg} (gnuplot).  Exit status 1 when a
 plan entry failed or printed no figures, or a console log holds a kernel
 splat that selftests/known-issues does not list; a missed target is
@@ -62,6 +66,7 @@ ITER_STATS = re.compile(r'^Iteration (\d+) stage-2 write faults: (\d+), exits: (
 DISABLE_STATS = re.compile(r'^Disable stage-2 write faults: (\d+), exits: (\d+)')
 VM_STATS = re.compile(r'^hw_dirty_log: (\d+), split_without_break: (\d+), '
                       r'collapse_without_break: (\d+)')
+CLEAR_TLBI = re.compile(r'^clear_log_tlbi_pages: (\d+), clear calls: (\d+)')
 PHASES = ['populate', 'enable', 'dirty', 'get', 'clear', 'get+clear', 'iter', 'disable']
 
 SPLIT_LINES = [
@@ -158,6 +163,9 @@ def perf_run(lines):
         m = VM_STATS.match(line)
         if m:
             r['hw'], r['splits_nobreak'], r['collapses_nobreak'] = (int(x) for x in m.groups())
+        m = CLEAR_TLBI.match(line)
+        if m:
+            r['clear_tlbi'], r['clear_calls'] = (int(x) for x in m.groups())
     later = [it[i] for i in sorted(it) if i >= 2]
     # Without manual protection (-g) GET also cleans: there is no CLEAR.
     if not any('clear' in d for d in it.values()):
@@ -425,6 +433,63 @@ def split(logs, out, problems):
     return res
 
 
+def clear_chunks(after, before, out, problems):
+    """CLEAR in chunks (clear.*) with the series' ranged invalidation
+    (<after>, the vhe boot) and with the whole memslot's (<before>, the
+    clear-flushes-memslot kernel): {name: {'wp'|'dbm': {metric: spread}}}."""
+    res = {}
+    cfgs = {k: perf_entries(ents, 'clear.', problems) for k, ents in
+            (('ranged', after), ('memslot', before))}
+    if not cfgs['ranged']:
+        problems.append('no clear.* entry in the vhe log')
+    for name in sorted(cfgs['ranged']):
+        if name not in cfgs['memslot']:
+            problems.append('%s: not run on the whole-memslot kernel' % name)
+            continue
+        d = res.setdefault(name, {})
+        for strat, label in (('N', 'wp'), ('Y', 'dbm')):
+            m = d.setdefault(label, {})
+            for k, cfg in cfgs.items():
+                rs = list(cfg[name][strat].values())
+                if any('clear_tlbi' not in r or not r['clear_calls'] for r in rs):
+                    problems.append('%s %s: a run printed no clear_log_tlbi_pages' % (name, k))
+                    continue
+                m['clear ' + k] = spread([r['clear'] for r in rs])
+                m['tlbi pages per call ' + k] = spread([r['clear_tlbi'] / r['clear_calls']
+                                                        for r in rs])
+                m['calls ' + k] = spread([r['clear_calls'] for r in rs])
+            if 'clear ranged' in m and 'clear memslot' in m:
+                m['memslot/ranged'] = (m['clear memslot'][0] / m['clear ranged'][0],) * 3 + (1,)
+    with open(os.path.join(out, 'clear.csv'), 'w') as f:
+        f.write('config,strategy,metric,median,min,max,n\n')
+        for name, d in res.items():
+            for label, m in d.items():
+                for k, s in sorted(m.items()):
+                    f.write('%s,%s,%s,%.9g,%.9g,%.9g,%d\n' % ((name, label, k) + s))
+    return res
+
+
+def print_clear(res):
+    print('KVM_CLEAR_DIRTY_LOG in chunks: the TLB invalidation of the cleared range '
+          '(the series) against the whole memslot\'s (the clear-flushes-memslot kernel); '
+          'CLEAR seconds per iteration, median [min-max] (TCG: the ratio only)')
+    print('%-22s %-4s %8s %14s %14s %-22s %-22s %8s' % (
+        'config', '', 'calls', 'inval/call', 'inval/call', 'CLEAR s ranged',
+        'CLEAR s memslot', 'memslot/'))
+    print('%-22s %-4s %8s %14s %14s %-22s %-22s %8s' % (
+        '', '', '/run', 'ranged', 'memslot', '', '', 'ranged'))
+    for name, d in res.items():
+        for label, m in d.items():
+            g = lambda k: m.get(k)
+            print('%-22s %-4s %8s %14s %14s %-22s %-22s %8s' % (
+                name, label, fmt(g('calls ranged'), ranged=False),
+                fmt(g('tlbi pages per call ranged'), ranged=False),
+                fmt(g('tlbi pages per call memslot'), ranged=False),
+                fmt(g('clear ranged')), fmt(g('clear memslot')),
+                fmt(g('memslot/ranged'), ranged=False)))
+    print()
+
+
 def print_targets(cfgs, order, harv):
     print('Targets (DBM/WP, 4 KiB anonymous memory, manual-protect GET+CLEAR, 2 vCPUs, '
           'one boot; median [min-max] of the repetitions):')
@@ -587,9 +652,10 @@ plot "%(hdat)s" using 1:($2/1e3) with linespoints title "floor: plain read", \\
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         sys.exit(__doc__)
-    out, vlog, v3log = sys.argv[1:]
+    out, vlog, v3log = sys.argv[1:4]
+    mlog = sys.argv[4] if len(sys.argv) == 5 else None
     problems, known = [], []
     issues = results.known_issues()
     logs = {}
@@ -602,7 +668,16 @@ def main():
                 retried('%s %s' % (boot, name), lines, issues, problems, known)
         else:
             problems.append('%s: no console log %s' % (boot, log))
+    before = {}
+    if mlog:
+        if os.path.exists(mlog):
+            before, _, log_splats = results.split_log(mlog)
+            splats('vhe clear-flushes-memslot', log_splats, issues, problems, known)
+        else:
+            problems.append('no console log %s' % mlog)
     vhe = logs.get('vhe', {})
+    # The clear.* entries are a table of their own, not bench.* configs.
+    clr = clear_chunks(vhe, before, out, problems) if mlog else None
     cfgs, order = matrix(vhe, out, problems)
     harv = harvest(vhe, out, problems)
     sp = split(logs, out, problems)
@@ -615,8 +690,10 @@ def main():
     print_split(sp)
     if sps:
         print_sparse(sps)
+    if clr:
+        print_clear(clr)
     plots(out, cfgs, order, harv)
-    print('CSV: %s/{bench,harvest,split,sparse}.csv; plots: %s/{ratios,harvest}.{png,svg}' % (out, out))
+    print('CSV: %s/{bench,harvest,split,sparse,clear}.csv; plots: %s/{ratios,harvest}.{png,svg}' % (out, out))
     for k in known:
         print('KNOWN: ' + k)
     for p in problems:

@@ -21,9 +21,9 @@ here=$(dirname "$0")
 tree=${1:?usage}; kout=${2:?usage}; sout=${3:?usage}; plan=${4:?usage}; out=${5:?usage}
 stall=${6:-150}
 boots=${SOAK_BOOTS:-vhe vhe-v3}
-hung=${SOAK_HUNG:-60}
-[ "$hung" -gt 0 ] 2>/dev/null && [ "$hung" -lt "$stall" ] ||
-	die "SOAK_HUNG=$hung: the hung-task timeout must be a number of seconds below the watchdog's $stall"
+hung_secs=${SOAK_HUNG:-60}
+[ "$hung_secs" -gt 0 ] 2>/dev/null && [ "$hung_secs" -lt "$stall" ] ||
+	die "SOAK_HUNG=$hung_secs: the hung-task timeout must be a number of seconds below the watchdog's $stall"
 for b in $boots; do boot_conf "$b" >/dev/null || exit 1; done
 if [ "${SOAK_BASE:-0}" = 1 ]; then
 	kout=$BUILD/out/base
@@ -54,12 +54,12 @@ PY
 
 # soak_boot <boot>: run the plan in one boot; 0 if it ran clean.
 soak_boot() {
-	local b=$1 d=$out/$1 mon start bpid last size hung=0 rc runs bad
+	local b=$1 d=$out/$1 mon start bpid last size stalled=0 rc runs bad churn
 	mkdir -p "$d"
 	mon=$d/mon.sock
 	rm -f "$d/console.log" "$d/stall.txt" "$mon"
 	start=$(date +%s)
-	RIG_APPEND="sysctl.kernel.hung_task_timeout_secs=$hung" RIG_MONITOR=$mon \
+	RIG_APPEND="sysctl.kernel.hung_task_timeout_secs=$hung_secs" RIG_MONITOR=$mon \
 		"$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/initramfs.cpio" "$b" \
 		"$d/console.log" "$(boot_limit "$plan" "$b" 100000)" &
 	bpid=$!
@@ -75,12 +75,12 @@ soak_boot() {
 			sleep 2
 		done
 		monitor "$mon" quit >/dev/null 2>&1
-		hung=1
+		stalled=1
 		break
 	done
 	wait "$bpid"
 	rc=$?
-	if [ $hung = 1 ]; then
+	if [ $stalled = 1 ]; then
 		info "error: soak $b: the guest hung (console kept: $d/console.log, registers: $d/stall.txt)"
 		return 1
 	fi
@@ -99,5 +99,5 @@ failed=0
 for b in $boots; do
 	soak_boot "$b" || failed=$((failed + 1))
 done
-info "soak: $(echo $boots | wc -w) boots ($boots), $failed failed; hung-task detector at ${hung}s"
+info "soak: $(echo $boots | wc -w) boots ($boots), $failed failed; hung-task detector at ${hung_secs}s"
 [ $failed = 0 ]
