@@ -20,7 +20,8 @@
 # (make soak's boots, "vhe vhe-v3"), MUTANT=name (make mutants runs only
 # that mutant), NOHOLD=1 (boot without the VM the guest holds open against
 # a QEMU 7.2 bug; selftests/kvm-hold.c), CROSS_COMPILE= (the arm64
-# toolchain's prefix, aarch64-linux-gnu-).
+# toolchain's prefix, aarch64-linux-gnu-), BISECT_FROM=<commit> (make
+# bisect-build from that patch of the tree on).
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -34,7 +35,7 @@ DEBUG ?= 0
 T ?=
 KUNIT_FILTER ?=
 BOOTS ?= vhe nvhe protected vhe-v3
-export BUILD KSRC JOBS DEBUG BOOTS ARCH CROSS_COMPILE KUNIT_FILTER MUTANT
+export BUILD KSRC JOBS DEBUG BOOTS ARCH CROSS_COMPILE KUNIT_FILTER MUTANT BISECT_FROM
 export RIG_TESTS := $(T)
 # BASELINE=1: rerun on the unpatched kernel the failures that
 # selftests/known-failures lists too (how that list is checked).

@@ -10,7 +10,9 @@
 #                                           C files it touches; KVM for x86_64
 #                                           after every patch to generic KVM
 #                                           code; the KVM selftests after every
-#                                           patch to them
+#                                           patch to them; BISECT_FROM=<commit>:
+#                                           from that patch on only (those before
+#                                           it built by an earlier run)
 #   series.sh synced <tree> <patches-dir>   the tree holds nothing patches/ lacks
 #
 # The cover letter's text is the tree's branch description (git branch
@@ -251,7 +253,16 @@ bisect)
 	sparse_args=(C=2 CHECK="$sparse")
 	checkers="W=1 and sparse"
 	info "sparse: $sparse (Debian's $(cat "$BUILD/sparse/VERSION") source package)"
-	for c in $(git rev-list --reverse rig-base..HEAD); do
+	range=rig-base..HEAD
+	if [ -n "${BISECT_FROM:-}" ]; then
+		from=$(git rev-parse --verify -q "${BISECT_FROM}^{commit}") ||
+			die "BISECT_FROM=$BISECT_FROM is not a commit of $tree"
+		git rev-list rig-base..HEAD | grep -qx "$from" ||
+			die "BISECT_FROM=$BISECT_FROM is not one of the series' patches"
+		range=$from^..HEAD
+		info "bisect-build: from $(git log -1 --format='%h %s' "$from") on ($(git rev-list --count "$range") of the $n patches)"
+	fi
+	for c in $(git rev-list --reverse "$range"); do
 		what=$(git log -1 --format='%h %s' "$c")
 		git -C "$wt" checkout -q --detach "$c"
 		info "building after $what"
@@ -295,7 +306,7 @@ $new"
 				die "the KVM selftests do not build after $what"
 		fi
 	done
-	info "bisect-build: the kernel builds after each of the $n patches, with no new $checkers warnings in the files each touches; KVM for x86_64 after each that touches generic KVM code; the KVM selftests after each that touches them (up to $head)"
+	info "bisect-build: the kernel builds after each of the $(git rev-list --count "$range") patches${BISECT_FROM:+ from $BISECT_FROM on}, with no new $checkers warnings in the files each touches; KVM for x86_64 after each that touches generic KVM code; the KVM selftests after each that touches them (up to $head)"
 	;;
 *) die "unknown verb $verb" ;;
 esac
