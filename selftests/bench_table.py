@@ -658,8 +658,15 @@ def main():
     mlog = sys.argv[4] if len(sys.argv) == 5 else None
     problems, known = [], []
     issues = results.known_issues()
+    # RIG_TESTS (make bench T=...) narrows the plan: what it leaves out is
+    # neither expected nor printed.
+    plan = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'plan.bench')
+    want = {b: {n for n, _, _ in results.plan_entries(plan, b, os.environ.get('RIG_TESTS'))}
+            for b in ('vhe', 'vhe-v3')}
     logs = {}
     for boot, log in (('vhe', vlog), ('vhe-v3', v3log)):
+        if not want[boot]:
+            continue
         if os.path.exists(log):
             blocks, _, log_splats = results.split_log(log)
             logs[boot] = blocks
@@ -679,12 +686,14 @@ def main():
     # The clear.* entries are a table of their own, not bench.* configs.
     clr = clear_chunks(vhe, before, out, problems) if mlog else None
     cfgs, order = matrix(vhe, out, problems)
-    harv = harvest(vhe, out, problems)
-    sp = split(logs, out, problems)
+    harv = harvest(vhe, out, problems) if 'harvest' in want['vhe'] else None
+    sp = split({b: e for b, e in logs.items() if 'split_nobbm' in want[b]}, out, problems)
     sps = sparse(vhe, out, problems)
 
-    print_targets(cfgs, order, harv)
-    print_matrix(cfgs, order)
+    if cfgs or harv:
+        print_targets(cfgs, order, harv)
+    if cfgs:
+        print_matrix(cfgs, order)
     if harv:
         print_harvest(harv)
     print_split(sp)
@@ -692,7 +701,8 @@ def main():
         print_sparse(sps)
     if clr:
         print_clear(clr)
-    plots(out, cfgs, order, harv)
+    if cfgs:
+        plots(out, cfgs, order, harv)
     print('CSV: %s/{bench,harvest,split,sparse,clear}.csv; plots: %s/{ratios,harvest}.{png,svg}' % (out, out))
     for k in known:
         print('KNOWN: ' + k)

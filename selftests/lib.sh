@@ -144,6 +144,17 @@ print(sum(t for _, t, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.env
 	echo $s
 }
 
+# plan_names <plan> <boot> [prefix]: the names of the entries that <boot>
+# runs (those RIG_TESTS selects; only those starting with <prefix>), one
+# comma-separated line, empty when there are none.
+plan_names() {
+	python3 -c '
+import sys, os; sys.path.insert(0, sys.argv[1]); import results
+names = {n for n, _, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.environ.get("RIG_TESTS"))}
+print(",".join(sorted(n for n in names if n.startswith(sys.argv[4]))))
+' "$RIG_TOP/selftests" "$1" "$2" "${3:-}"
+}
+
 # boot_conf <boot>: "<extra kernel command line>|<suffix to QEMU's -cpu max>".
 #   vhe, nvhe, protected: KVM's three host modes.
 #   vhe-v3: VHE on a CPU that reports Neoverse-V3 r0p2 (0x410fd842), which the
