@@ -11,11 +11,13 @@
 # entries on it; a failure that selftests/known-failures lists, failing the
 # way it says, needs no rerun (RIG_BASELINE=1 reruns it too, which is how
 # that list is checked); an entry that hung (selftests/watchdog.py) fails
-# without a rerun.  Before anything boots, the host case series-check:
-# patches/ is what the tree's commits export to, checkpatch --strict clean.
+# without a rerun.  Before anything boots, the host cases parser-tests
+# (selftests/test_results.py: results.py on the saved console logs of
+# selftests/testdata/, in seconds) and series-check: patches/ is what the
+# tree's commits export to, checkpatch --strict clean.
 #
 # Environment: BOOTS, RIG_TESTS (a comma-separated list of plan entry names or
-# patterns; series-check is one), RIG_BASELINE, DEBUG, BUILD.
+# patterns; parser-tests and series-check are two), RIG_BASELINE, DEBUG, BUILD.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -80,14 +82,24 @@ export RIG_PLAN=$plan
 for b in $BOOTS; do boot_conf "$b" >/dev/null; done
 command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing (make deps)"
 
+# One JSON file a host case (results.py host makes one case a file).
 host=()
+if selected parser-tests; then
+	info "parser-tests (results.py on selftests/testdata/), log: $rdir/parser-tests.log"
+	prc=0
+	PYTHONDONTWRITEBYTECODE=1 python3 -B "$here/test_results.py" >"$rdir/parser-tests.log" 2>&1 || prc=$?
+	tail -1 "$rdir/parser-tests.log" >&2
+	python3 "$here/results.py" host parser-tests "$prc" "$rdir/parser-tests.log" \
+		"$rdir/host-parser-tests.json"
+	host+=("$rdir/host-parser-tests.json")
+fi
 if selected series-check; then
 	info "series-check (patches/ against the tree, checkpatch --strict), log: $rdir/series-check.log"
 	src=0
 	"$here/series.sh" check "$tree" "$RIG_TOP/patches" >"$rdir/series-check.log" 2>&1 || src=$?
 	tail -1 "$rdir/series-check.log" >&2
 	python3 "$here/results.py" host series-check "$src" "$rdir/series-check.log" "$rdir/host.json"
-	host=("$rdir/host.json")
+	host+=("$rdir/host.json")
 fi
 
 bbdeb=$(busybox_deb "$dl")

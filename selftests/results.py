@@ -483,7 +483,7 @@ def cmd_summary(specs):
                        'skip': 'skipped on the unpatched kernel',
                        'none': 'no baseline result'}[b.get(case, ['none'])[0]]
                 if s['boot'] == 'host':
-                    why = 'a check of the series itself, log: %s' % s['log']
+                    why = 'a host check, not rerun on the unpatched kernel; log: %s' % s['log']
                 print('  FAIL   %s: %s [%s]' % (case, detail, why))
     if nknown:
         print('(%d of the skipped are KNOWN: they fail on the unpatched kernel as '
