@@ -12,8 +12,10 @@
 # Environment: SOAK_BASE=1 boots the unpatched kernel (base_kernel in lib.sh)
 # instead of <kernel-out>; SOAK_BOOTS= the boots (default: "vhe vhe-v3";
 # each runs the plan entries whose boots name it); SOAK_HUNG= the hung-task
-# timeout in seconds (default 60, below the watchdog's silence, so that a
-# task stuck in D state is reported before the guest is stopped).
+# timeout in seconds (default 60; checked every 10 s, so that a task stuck
+# in D state is reported, with its stack at loglevel 7, before the
+# watchdog's silence stops the guest).  The detector sees uninterruptible
+# sleep only: not a killable wait (vcpu->mutex), not a CPU that spins.
 set -uo pipefail
 here=$(dirname "$0")
 . "$here/lib.sh"
@@ -22,9 +24,13 @@ tree=${1:?usage}; kout=${2:?usage}; sout=${3:?usage}; plan=${4:?usage}; out=${5:
 stall=${6:-150}
 boots=${SOAK_BOOTS:-vhe vhe-v3}
 hung_secs=${SOAK_HUNG:-60}
-[ "$hung_secs" -gt 0 ] 2>/dev/null && [ "$hung_secs" -lt "$stall" ] ||
-	die "SOAK_HUNG=$hung_secs: the hung-task timeout must be a number of seconds below the watchdog's $stall"
-for b in $boots; do boot_conf "$b" >/dev/null || exit 1; done
+hung_check=10
+[ "$hung_secs" -gt 0 ] 2>/dev/null && [ $((hung_secs + hung_check)) -lt "$stall" ] ||
+	die "SOAK_HUNG=$hung_secs: the hung-task timeout must be a number of seconds below the watchdog's $stall less $hung_check"
+for b in $boots; do
+	boot_conf "$b" >/dev/null || exit 1
+	[ -n "$(plan_names "$plan" "$b")" ] || die "SOAK_BOOTS: $plan has no entry for boot '$b'"
+done
 if [ "${SOAK_BASE:-0}" = 1 ]; then
 	kout=$BUILD/out/base
 	base_kernel "$tree" "$kout" || die "the unpatched kernel could not be built"
@@ -33,6 +39,9 @@ grep -qx 'CONFIG_DETECT_HUNG_TASK=y' "$kout/.config" ||
 	die "$kout was built without CONFIG_DETECT_HUNG_TASK (Kconfig.frag): make kernel"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+# Every boot boots this copy: a rebuild of <kernel-out> in between (make
+# bench, make mutants) does not change the kernel under test.
+cp "$kout/arch/arm64/boot/Image" "$out/Image"
 
 "$here/initramfs.sh" "$kout" "$sout" - "$plan" "$(busybox_deb "$BUILD/dl")" \
 	"$out/initramfs.cpio" || exit 1
@@ -59,8 +68,8 @@ soak_boot() {
 	mon=$d/mon.sock
 	rm -f "$d/console.log" "$d/stall.txt" "$mon"
 	start=$(date +%s)
-	RIG_APPEND="sysctl.kernel.hung_task_timeout_secs=$hung_secs" RIG_MONITOR=$mon \
-		"$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/initramfs.cpio" "$b" \
+	RIG_APPEND="sysctl.kernel.hung_task_timeout_secs=$hung_secs sysctl.kernel.hung_task_check_interval_secs=$hung_check loglevel=7" \
+	RIG_MONITOR=$mon "$here/boot.sh" "$out/Image" "$out/initramfs.cpio" "$b" \
 		"$d/console.log" "$(boot_limit "$plan" "$b" 100000)" &
 	bpid=$!
 	last=$start; size=0
@@ -86,7 +95,7 @@ soak_boot() {
 	fi
 	runs=$(grep -c '^@@BENCH RUN' "$d/console.log")
 	churn=$(grep -o 'vm-churn: [0-9]* runs, [0-9]* failed' "$d/console.log" | tail -1)
-	bad=$(grep -cE 'WARNING:|BUG:|blocked for more than|Test Assertion Failure|Segmentation fault|^@@RIG END .* rc=[1-9]' "$d/console.log")
+	bad=$(grep -cE 'WARNING:|BUG:|INFO: task .* blocked( in I/O wait)? for more than|Test Assertion Failure|Segmentation fault|^@@RIG END .* rc=[1-9]' "$d/console.log")
 	if [ $rc != 0 ]; then
 		info "error: soak $b: the boot failed after $runs runs (console kept: $d/console.log)"
 		return 1
