@@ -30,44 +30,57 @@ for want in "dirty_log_perf_test:KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE with this" \
 done
 [ -f "$mout/kvm_s2_harvest_bench.ko" ] || die "$mout/kvm_s2_harvest_bench.ko missing (make module)"
 command -v gnuplot >/dev/null || die "gnuplot missing (make deps installs it)"
-
-start=$(date +%s)
-mkdir -p "$out"
-rm -f "$out"/*.log "$out"/*.csv "$out"/*.png "$out"/*.svg
-bbdeb=$(busybox_deb "$BUILD/dl")
-"$here/initramfs.sh" "$kout" "$sout" "$mout" "$plan" "$bbdeb" "$out/initramfs.cpio"
-
-# A hung entry stops its boot a minute after its limit (watchdog.py); the
-# boot's own limit is the sum of the entries' (four hours at most).
-export RIG_PLAN=$plan
-rc=0
-for b in vhe vhe-v3; do
-	# A boot that RIG_TESTS leaves nothing to run is not booted.
-	[ -n "$(plan_names "$plan" "$b")" ] || continue
-	"$here/boot.sh" "$kout/arch/arm64/boot/Image" "$out/initramfs.cpio" "$b" \
-		"$out/$b.log" "$(boot_limit "$plan" "$b" 14400)" || rc=1
-done
-
-# The clear.* entries on the whole-memslot kernel: built into <kernel-out>
-# (mmu.c and the link), its Image kept, the series' kernel rebuilt at once.
 clear=$(plan_names "$plan" vhe clear.)
+memslot=$here/mutants/clear-flushes-memslot.patch
 if [ -n "$clear" ]; then
-	memslot=$here/mutants/clear-flushes-memslot.patch
 	[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
 		die "$tree has uncommitted changes: commit or stash them first (the bench patches the tree)"
 	git -C "$tree" apply --check "$memslot" ||
 		die "$memslot no longer applies to the series: update it"
+fi
+
+start=$(date +%s)
+mkdir -p "$out"
+rm -f "$out"/*.log "$out"/*.csv "$out"/*.png "$out"/*.svg "$out"/Image*
+bbdeb=$(busybox_deb "$BUILD/dl")
+"$here/initramfs.sh" "$kout" "$sout" "$mout" "$plan" "$bbdeb" "$out/initramfs.cpio"
+# The boots boot copies: <kernel-out> holds the whole-memslot kernel for a
+# while below.
+cp "$kout/arch/arm64/boot/Image" "$out/Image"
+rc=0
+
+# The clear.* entries also run on a kernel whose CLEAR invalidates the
+# whole memslot: built into <kernel-out> first (mmu.c and the link), its
+# Image kept, the series' kernel rebuilt at once.
+if [ -n "$clear" ]; then
 	info "bench: building the kernel whose CLEAR invalidates the whole memslot, log: $out/clear-memslot.build.log"
-	git -C "$tree" apply "$memslot"
-	trap 'git -C "$tree" apply -R "$memslot"; rm -f "$kout/.rig-built"' EXIT
+	trap 'git -C "$tree" apply -R -q "$memslot" 2>/dev/null; rm -f "$kout/.rig-built"' EXIT
 	rm -f "$kout/.rig-built"
-	make -C "$tree" O="$kout" -j"$JOBS" Image >"$out/clear-memslot.build.log" 2>&1 ||
-		die "the whole-memslot kernel does not build; see $out/clear-memslot.build.log"
-	cp "$kout/arch/arm64/boot/Image" "$out/Image-clear-memslot"
+	git -C "$tree" apply "$memslot"
+	if make -C "$tree" O="$kout" -j"$JOBS" Image >"$out/clear-memslot.build.log" 2>&1; then
+		cp "$kout/arch/arm64/boot/Image" "$out/Image-clear-memslot"
+	else
+		info "error: the whole-memslot kernel does not build; see $out/clear-memslot.build.log"
+		rc=1
+	fi
 	git -C "$tree" apply -R "$memslot"
 	trap - EXIT
 	rm -f "$kout/.rig-built"
 	"$here/kernel.sh" "$tree" "$kout"
+	[ -f "$out/Image-clear-memslot" ] || clear=
+fi
+
+# A hung entry stops its boot a minute after its limit (watchdog.py); the
+# boot's own limit is the sum of the entries' (four hours at most).
+export RIG_PLAN=$plan
+for b in vhe vhe-v3; do
+	# A boot that RIG_TESTS leaves nothing to run is not booted.
+	[ -n "$(plan_names "$plan" "$b")" ] || continue
+	"$here/boot.sh" "$out/Image" "$out/initramfs.cpio" "$b" \
+		"$out/$b.log" "$(boot_limit "$plan" "$b" 14400)" || rc=1
+done
+
+if [ -n "$clear" ]; then
 	RIG_TESTS=$clear "$here/boot.sh" "$out/Image-clear-memslot" "$out/initramfs.cpio" vhe \
 		"$out/vhe-clear-memslot.log" "$(RIG_TESTS=$clear boot_limit "$plan" vhe 14400)" || rc=1
 fi

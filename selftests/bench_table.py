@@ -67,6 +67,7 @@ DISABLE_STATS = re.compile(r'^Disable stage-2 write faults: (\d+), exits: (\d+)'
 VM_STATS = re.compile(r'^hw_dirty_log: (\d+), split_without_break: (\d+), '
                       r'collapse_without_break: (\d+)')
 CLEAR_TLBI = re.compile(r'^clear_log_tlbi_pages: (\d+), clear calls: (\d+)')
+CLEAR_CHUNKS = re.compile(r'^Clear dirty log in chunks of (\d+) pages: (\d+) calls per iteration')
 PHASES = ['populate', 'enable', 'dirty', 'get', 'clear', 'get+clear', 'iter', 'disable']
 
 SPLIT_LINES = [
@@ -166,6 +167,9 @@ def perf_run(lines):
         m = CLEAR_TLBI.match(line)
         if m:
             r['clear_tlbi'], r['clear_calls'] = (int(x) for x in m.groups())
+        m = CLEAR_CHUNKS.match(line)
+        if m:
+            r['clear_chunk'], r['clear_calls_iter'] = (int(x) for x in m.groups())
     later = [it[i] for i in sorted(it) if i >= 2]
     # Without manual protection (-g) GET also cleans: there is no CLEAR.
     if not any('clear' in d for d in it.values()):
@@ -450,16 +454,24 @@ def clear_chunks(after, before, out, problems):
         for strat, label in (('N', 'wp'), ('Y', 'dbm')):
             m = d.setdefault(label, {})
             for k, cfg in cfgs.items():
+                # perf_entries() reported a strategy without complete runs.
                 rs = list(cfg[name][strat].values())
-                if any('clear_tlbi' not in r or not r['clear_calls'] for r in rs):
-                    problems.append('%s %s: a run printed no clear_log_tlbi_pages' % (name, k))
+                if not rs:
+                    continue
+                if any('clear_tlbi' not in r or not r['clear_calls'] or
+                       'clear_calls_iter' not in r for r in rs):
+                    problems.append('%s %s: a run printed no clear_log_tlbi_pages or '
+                                    'no chunk count' % (name, k))
                     continue
                 m['clear ' + k] = spread([r['clear'] for r in rs])
+                # Pages asked for per call: each call of these runs clears
+                # a dirty page (-w 100), and the stat counts only those.
                 m['tlbi pages per call ' + k] = spread([r['clear_tlbi'] / r['clear_calls']
                                                         for r in rs])
-                m['calls ' + k] = spread([r['clear_calls'] for r in rs])
-            if 'clear ranged' in m and 'clear memslot' in m:
-                m['memslot/ranged'] = (m['clear memslot'][0] / m['clear ranged'][0],) * 3 + (1,)
+                m['calls per iteration ' + k] = spread([r['clear_calls_iter'] for r in rs])
+            a, b = m.get('clear ranged'), m.get('clear memslot')
+            if a and b and a[0]:
+                m['memslot/ranged'] = (b[0] / a[0],) * 3 + (1,)
     with open(os.path.join(out, 'clear.csv'), 'w') as f:
         f.write('config,strategy,metric,median,min,max,n\n')
         for name, d in res.items():
@@ -472,17 +484,18 @@ def clear_chunks(after, before, out, problems):
 def print_clear(res):
     print('KVM_CLEAR_DIRTY_LOG in chunks: the TLB invalidation of the cleared range '
           '(the series) against the whole memslot\'s (the clear-flushes-memslot kernel); '
-          'CLEAR seconds per iteration, median [min-max] (TCG: the ratio only)')
+          'TLBI pages asked for per call (clear_log_tlbi_pages), CLEAR seconds per '
+          'iteration (mean of iterations 2..N), median [min-max] (TCG: the ratio only)')
     print('%-22s %-4s %8s %14s %14s %-22s %-22s %8s' % (
-        'config', '', 'calls', 'inval/call', 'inval/call', 'CLEAR s ranged',
+        'config', '', 'calls', 'TLBI pages', 'TLBI pages', 'CLEAR s ranged',
         'CLEAR s memslot', 'memslot/'))
     print('%-22s %-4s %8s %14s %14s %-22s %-22s %8s' % (
-        '', '', '/run', 'ranged', 'memslot', '', '', 'ranged'))
+        '', '', '/iter', 'ranged', 'memslot', '', '', 'ranged'))
     for name, d in res.items():
         for label, m in d.items():
             g = lambda k: m.get(k)
             print('%-22s %-4s %8s %14s %14s %-22s %-22s %8s' % (
-                name, label, fmt(g('calls ranged'), ranged=False),
+                name, label, fmt(g('calls per iteration ranged'), ranged=False),
                 fmt(g('tlbi pages per call ranged'), ranged=False),
                 fmt(g('tlbi pages per call memslot'), ranged=False),
                 fmt(g('clear ranged')), fmt(g('clear memslot')),

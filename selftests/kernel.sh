@@ -46,6 +46,14 @@ tree_id() {
 		echo "not-git-$RANDOM$RANDOM"
 	fi
 }
+# A mutant (selftests/mutants/) that a killed make mutants or make bench
+# left applied must not pass for the series.
+if git -C "$src" rev-parse --git-dir >/dev/null 2>&1 && [ -n "$(git -C "$src" diff HEAD --name-only)" ]; then
+	for m in "$RIG_TOP"/selftests/mutants/*.patch; do
+		! git -C "$src" apply -R --check -q "$m" 2>/dev/null ||
+			die "$src has the mutant $(basename "$m" .patch) applied (a make mutants or make bench that was killed?): git -C $src apply -R $m"
+	done
+fi
 built=$out/.rig-built
 id=$(tree_id)
 if [ -f "$out/arch/arm64/boot/Image" ] && [ "$(cat "$built" 2>/dev/null)" = "$id" ]; then
