@@ -21,7 +21,8 @@
 # that mutant), NOHOLD=1 (boot without the VM the guest holds open against
 # a QEMU 7.2 bug; selftests/kvm-hold.c), CROSS_COMPILE= (the arm64
 # toolchain's prefix, aarch64-linux-gnu-), BISECT_FROM=<commit> (make
-# bisect-build from that patch of the tree on).
+# bisect-build from that patch of the tree on), FORCE=1 (make distclean
+# even when the tree holds work that patches/ lacks).
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
