@@ -93,14 +93,17 @@ soak_boot() {
 		info "error: soak $b: the guest hung (console kept: $d/console.log, registers: $d/stall.txt)"
 		return 1
 	fi
-	runs=$(grep -c '^@@BENCH RUN' "$d/console.log")
+	# The runs of each entry (bench-pairs and vm-churn open each with
+	# "@@BENCH RUN").
+	runs=$(awk '/^@@RIG BEGIN /{e=$3; n[e]=0; o[++k]=e} /^@@BENCH RUN/{n[e]++}
+		/^@@RIG END /{e=""} END{for(i=1;i<=k;i++) if (n[o[i]]) printf "%s%s %d runs", (s++ ? ", " : ""), o[i], n[o[i]]}' "$d/console.log")
 	churn=$(grep -o 'vm-churn: [0-9]* runs, [0-9]* failed' "$d/console.log" | tail -1)
 	bad=$(grep -cE 'WARNING:|BUG:|INFO: task .* blocked( in I/O wait)? for more than|Test Assertion Failure|Segmentation fault|^@@RIG END .* rc=[1-9]' "$d/console.log")
 	if [ $rc != 0 ]; then
-		info "error: soak $b: the boot failed after $runs runs (console kept: $d/console.log)"
+		info "error: soak $b: the boot failed after ${runs:-no runs} (console kept: $d/console.log)"
 		return 1
 	fi
-	info "soak $b: $runs bench runs${churn:+, $churn}, in $(elapsed "$start"); $bad failure, splat or hung-task lines (console: $d/console.log)"
+	info "soak $b: ${runs:-no runs}${churn:+ ($churn)}, in $(elapsed "$start"); $bad failure, splat or hung-task lines (console: $d/console.log)"
 	[ "$bad" = 0 ]
 }
 
