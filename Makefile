@@ -20,7 +20,8 @@
 # (make soak's boots, "vhe vhe-v3"), MUTANT=name (make mutants runs only
 # that mutant), NOHOLD=1 (boot without the VM the guest holds open against
 # a QEMU 7.2 bug; selftests/kvm-hold.c), CROSS_COMPILE= (the arm64
-# toolchain's prefix, aarch64-linux-gnu-), BISECT_FROM=<commit> (make
+# toolchain's prefix: aarch64-linux-gnu-, empty on an aarch64 host),
+# HOST_ARCH= (uname -m; aarch64 builds natively), BISECT_FROM=<commit> (make
 # bisect-build from that patch of the tree on), FORCE=1 (make distclean
 # even when the tree holds work that patches/ lacks).
 
@@ -29,14 +30,21 @@ TOP := $(CURDIR)
 BUILD ?= $(TOP)/build
 override BUILD := $(abspath $(BUILD))
 ARCH := arm64
+# On an aarch64 host every stage builds natively (HOST_ARCH=aarch64 makes
+# any host do so, e.g. for make -n); elsewhere with Debian's cross compiler.
+HOST_ARCH ?= $(shell uname -m)
+ifeq ($(HOST_ARCH),aarch64)
+CROSS_COMPILE ?=
+else
 CROSS_COMPILE ?= aarch64-linux-gnu-
+endif
 KSRC ?=
 JOBS ?= $(shell nproc)
 DEBUG ?= 0
 T ?=
 KUNIT_FILTER ?=
 BOOTS ?= vhe nvhe protected vhe-v3
-export BUILD KSRC JOBS DEBUG BOOTS ARCH CROSS_COMPILE KUNIT_FILTER MUTANT BISECT_FROM
+export BUILD KSRC JOBS DEBUG BOOTS ARCH CROSS_COMPILE HOST_ARCH KUNIT_FILTER MUTANT BISECT_FROM
 export RIG_TESTS := $(T)
 # BASELINE=1: rerun on the unpatched kernel the failures that
 # selftests/known-failures lists too (how that list is checked).
@@ -76,25 +84,15 @@ tree: deps
 	@$(S)/fetch-source.sh $(BUILD)/dl busybox
 	@$(S)/tree.sh $(TREE) $(TOP)/patches $(BUILD)/dl
 
+# The toolchain is spelled out so that make -n shows it.
 kernel: tree
-	@$(S)/kernel.sh $(TREE) $(KOUT)
+	@CROSS_COMPILE='$(CROSS_COMPILE)' $(S)/kernel.sh $(TREE) $(KOUT)
 
 selftests: kernel
-	@$(S)/kselftests.sh $(TREE) $(KOUT) $(SOUT)
+	@CROSS_COMPILE='$(CROSS_COMPILE)' $(S)/kselftests.sh $(TREE) $(KOUT) $(SOUT)
 
 module: kernel
-	@if ls $(TOP)/module/*.c >/dev/null 2>&1; then \
-		echo "[rig] building module/ into $(MOUT)"; \
-		cmp -s $(KOUT)/.config $(MOUT)/.rig-kconfig || rm -rf $(MOUT); \
-		mkdir -p $(MOUT) && \
-		$(MAKE) -s -C $(TREE) O=$(KOUT) M=$(TOP)/module MO=$(MOUT) modules \
-			>$(MOUT)/build.log 2>&1 || \
-		{ cat $(MOUT)/build.log; echo "[rig] error: module/ does not build; see $(MOUT)/build.log"; exit 1; }; \
-		cp $(KOUT)/.config $(MOUT)/.rig-kconfig; \
-		if grep -v 'compiler differs' $(MOUT)/build.log | grep -q 'warning:'; then \
-			grep 'warning:' $(MOUT)/build.log; \
-			echo "[rig] error: module/ builds with warnings"; exit 1; fi; \
-	fi
+	@CROSS_COMPILE='$(CROSS_COMPILE)' $(S)/module.sh $(TREE) $(KOUT) $(TOP)/module $(MOUT)
 
 main: selftests
 	@$(S)/main.sh $(KOUT) $(SOUT) $(BUILD)/main$(SFX)

@@ -7,6 +7,17 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# The arm64 compiler and static libc: Debian's cross packages, or on an
+# aarch64 host (HOST_ARCH, lib.sh) the native ones, and then the x86_64
+# cross compiler for bisect-build's build of KVM for x86_64.
+if [ -n "$CROSS_COMPILE" ]; then
+	cross_gcc=gcc-aarch64-linux-gnu
+	arm64_libc=/usr/aarch64-linux-gnu/lib/libc.a:libc6-dev-arm64-cross
+else
+	cross_gcc=gcc
+	arm64_libc="/usr/lib/aarch64-linux-gnu/libc.a:libc6-dev x86_64-linux-gnu-gcc:gcc-x86-64-linux-gnu"
+fi
+
 # <command or file>:<Debian package>, by the stage that needs it.  The
 # kernel's own list is Documentation/process/changes.rst; this is what the
 # rig's configuration (allnoconfig + Kconfig*.frag) and scripts use of it.
@@ -14,8 +25,8 @@ need="
 make:make gcc:gcc /usr/include/stdio.h:libc6-dev perl:perl bc:bc
 flex:flex bison:bison /usr/include/gelf.h:libelf-dev
 /usr/include/openssl/ssl.h:libssl-dev
-aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
-/usr/aarch64-linux-gnu/lib/libc.a:libc6-dev-arm64-cross
+${CROSS_COMPILE}gcc:$cross_gcc
+$arm64_libc
 rsync:rsync
 cpio:cpio
 qemu-system-aarch64:qemu-system-arm

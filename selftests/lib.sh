@@ -4,9 +4,20 @@
 RIG_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$RIG_TOP/build}
 ARCH=arm64
-CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
+# HOST_ARCH (uname -m unless told): on an aarch64 host every stage builds
+# natively, CROSS_COMPILE empty unless told; elsewhere with Debian's cross
+# compiler, also when CROSS_COMPILE is set empty.
+HOST_ARCH=${HOST_ARCH:-$(uname -m)}
+if [ "$HOST_ARCH" = aarch64 ]; then
+	CROSS_COMPILE=${CROSS_COMPILE-}
+else
+	CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
+fi
+# bisect-build's x86_64 build of KVM: the host's gcc on x86_64 only.
+X86_CROSS_COMPILE=
+[ "$HOST_ARCH" = x86_64 ] || X86_CROSS_COMPILE=x86_64-linux-gnu-
 JOBS=${JOBS:-$(nproc)}
-export ARCH CROSS_COMPILE
+export ARCH CROSS_COMPILE HOST_ARCH
 
 # The pinned base: Debian's linux-source-7.3 from trixie-backports.
 BASE_PKG=linux-source-7.3

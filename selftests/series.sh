@@ -71,12 +71,12 @@ x86_warnings() {
 	at=$(git -C "$src" log -1 --format='%h %s')
 	mkdir -p "$out" || die "cannot create $out"
 	if [ "$(cat "$out/.rig-x86" 2>/dev/null)" != "$x86_opts" ]; then
-		make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE= x86_64_defconfig >/dev/null ||
+		make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE="$X86_CROSS_COMPILE" x86_64_defconfig >/dev/null ||
 			die "x86_64_defconfig failed in $out"
 		# shellcheck disable=SC2086 # a list of options
 		"$src/scripts/config" --file "$out/.config" $x86_opts ||
 			die "scripts/config failed on $out/.config"
-		make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE= olddefconfig >/dev/null ||
+		make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE="$X86_CROSS_COMPILE" olddefconfig >/dev/null ||
 			die "olddefconfig failed in $out"
 		grep -q '^CONFIG_KVM_INTEL=y' "$out/.config" && grep -q '^CONFIG_KVM_AMD=y' "$out/.config" &&
 			! grep -q '^CONFIG_WERROR=y' "$out/.config" ||
@@ -87,7 +87,7 @@ x86_warnings() {
 	# of all of them on both sides, not only of what changed.
 	find "$out/arch/x86/kvm" "$out/virt/kvm" -name '*.o' -delete 2>/dev/null || true
 	log=$(mktemp)
-	if ! make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE= -j"$JOBS" W=1 \
+	if ! make -s -C "$src" O="$out" ARCH=x86_64 CROSS_COMPILE="$X86_CROSS_COMPILE" -j"$JOBS" W=1 \
 			"${sparse_args[@]}" arch/x86/kvm/ >"$log" 2>&1; then
 		cat "$log" >&2
 		rm -f "$log"
