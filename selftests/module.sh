@@ -10,6 +10,9 @@ set -euo pipefail
 
 tree=${1:?usage}; kout=${2:?usage}; msrc=${3:?usage}; mout=${4:?usage}
 ls "$msrc"/*.c >/dev/null 2>&1 || exit 0
+# make -C changes directory: the paths it is given are absolute.
+tree=$(cd "$tree" && pwd); kout=$(cd "$kout" && pwd); msrc=$(cd "$msrc" && pwd)
+mkdir -p "$mout"; mout=$(cd "$mout" && pwd)
 info "building module/ into $mout"
 cmp -s "$kout/.config" "$mout/.rig-kconfig" || rm -rf "$mout"
 mkdir -p "$mout"
