@@ -146,7 +146,7 @@ busybox_deb() {
 # limits.
 boot_limit() {
 	local s
-	s=$(python3 -c '
+	s=$(python3 -B -c '
 import sys, os; sys.path.insert(0, sys.argv[1]); import results
 print(sum(t for _, t, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.environ.get("RIG_TESTS"))))
 ' "$RIG_TOP/selftests" "$1" "$2")
@@ -159,7 +159,7 @@ print(sum(t for _, t, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.env
 # runs (those RIG_TESTS selects; only those starting with <prefix>), one
 # comma-separated line, empty when there are none.
 plan_names() {
-	python3 -c '
+	python3 -B -c '
 import sys, os; sys.path.insert(0, sys.argv[1]); import results
 names = {n for n, _, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.environ.get("RIG_TESTS"))}
 print(",".join(sorted(n for n in names if n.startswith(sys.argv[4]))))

@@ -15,7 +15,9 @@
 # timeout in seconds (default 60; checked every 10 s, so that a task stuck
 # in D state is reported, with its stack at loglevel 7, before the
 # watchdog's silence stops the guest).  The detector sees uninterruptible
-# sleep only: not a killable wait (vcpu->mutex), not a CPU that spins.
+# sleep only: not a killable wait (vcpu->mutex), not a CPU that spins, not
+# a vCPU stuck at EL2 with interrupts masked (the hang once seen); that
+# one only the console's silence shows.  RCU stall reports fail a boot too.
 set -uo pipefail
 here=$(dirname "$0")
 . "$here/lib.sh"
@@ -98,7 +100,7 @@ soak_boot() {
 	runs=$(awk '/^@@RIG BEGIN /{e=$3; n[e]=0; o[++k]=e} /^@@BENCH RUN/{n[e]++}
 		/^@@RIG END /{e=""} END{for(i=1;i<=k;i++) if (n[o[i]]) printf "%s%s %d runs", (s++ ? ", " : ""), o[i], n[o[i]]}' "$d/console.log")
 	churn=$(grep -o 'vm-churn: [0-9]* runs, [0-9]* failed' "$d/console.log" | tail -1)
-	bad=$(grep -cE 'WARNING:|BUG:|INFO: task .* blocked( in I/O wait)? for more than|Test Assertion Failure|Segmentation fault|^@@RIG END .* rc=[1-9]' "$d/console.log")
+	bad=$(grep -cE 'WARNING:|BUG:|INFO: task .* blocked( in I/O wait)? for more than|detected stalls|self-detected stall|Test Assertion Failure|Segmentation fault|^@@RIG END .* rc=[1-9]' "$d/console.log")
 	if [ $rc != 0 ]; then
 		info "error: soak $b: the boot failed after ${runs:-no runs} (console kept: $d/console.log)"
 		return 1

@@ -134,8 +134,9 @@ class PlanTest(Case):
     def test_real_lists(self):
         """selftests/known-failures and known-issues parse: three fields
         (a case of a plan entry), a regex that compiles."""
-        names = {n for b in ('vhe', 'nvhe', 'protected', 'vhe-v3')
-                 for n, _, _ in results.plan_entries(os.path.join(HERE, 'plan'), b)}
+        names = {n for p in ('plan', 'plan.main', 'plan.migrate')
+                 for b in ('vhe', 'nvhe', 'protected', 'vhe-v3')
+                 for n, _, _ in results.plan_entries(os.path.join(HERE, p), b)}
         for case, detail, what in results.list_lines(
                 os.path.join(HERE, 'known-failures'), 3):
             self.assertIn(results.entry_of(case), names)
@@ -567,7 +568,9 @@ class HostTest(Case):
         summary's line and exit status."""
         res, fn = self.parse('ktap')
         out = os.path.join(self.tmp, 'cli.json')
-        env = dict(os.environ, RIG_TESTS=LOGS['ktap'][1])
+        env = dict(os.environ, RIG_TESTS=LOGS['ktap'][1],
+                   RIG_KNOWN_ISSUES=data('known-issues'),
+                   RIG_KNOWN_FAILURES=data('known-failures'))
         py = [sys.executable, '-B', os.path.join(HERE, 'results.py')]
         subprocess.run(py + ['parse', PLAN, 'vhe', data('ktap.log'), out], env=env, check=True)
         self.assertEqual(load(out), res)
