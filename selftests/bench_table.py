@@ -18,8 +18,9 @@ Reads the entries of selftests/plan.bench from the logs and prints:
      paying (break_even());
   6. with the fourth log (the clear.* entries on a kernel whose CLEAR
      invalidates the whole memslot, selftests/mutants/clear-flushes-memslot):
-     CLEAR in 64-page chunks, the pages invalidated per call and the CLEAR
-     time with either invalidation.
+     CLEAR in 64-page chunks, the TLBI pages asked for per call and the
+     CLEAR time with either invalidation (memslot/ranged: the ratio of
+     the two boots' medians, not a ratio per repetition).
 
 Every figure is the median over the repetitions, with [min-max] where
 shown; a ratio is taken per repetition (the WP and DBM runs of the same
