@@ -66,6 +66,21 @@ new_diagnostics() {
 # (WERROR off, so that W=1 warnings are counted, not fatal.)  Runs in $(...),
 # where errexit does not hold: every step dies on its own.
 x86_opts="-e VIRTUALIZATION -e KVM -e KVM_INTEL -e KVM_AMD -d WERROR -d KVM_WERROR"
+# x86_selftests <src> <out>: the KVM selftests for x86_64, against the
+# x86 UAPI headers of <src> (headers_install needs no configuration).
+x86_selftests() {
+	local src=$1 out=$2
+	mkdir -p "$out" || die "cannot create $out"
+	make -s -C "$src" O="$out/hdr" ARCH=x86_64 CROSS_COMPILE="$X86_CROSS_COMPILE" \
+		headers_install >"$out/build.log" 2>&1 &&
+	make -s -C "$src/tools/testing/selftests/kvm" -j"$JOBS" ARCH=x86_64 \
+		CROSS_COMPILE="$X86_CROSS_COMPILE" OUTPUT="$out" \
+		KHDR_INCLUDES="-isystem $out/hdr/usr/include" >>"$out/build.log" 2>&1 || {
+		grep -E 'error' "$out/build.log" | head -20 >&2
+		return 1
+	}
+}
+
 x86_warnings() {
 	local src=$1 out=$2 log at
 	at=$(git -C "$src" log -1 --format='%h %s')
@@ -300,10 +315,18 @@ $new"
 $new"
 			info "  x86_64 KVM (KVM_INTEL, KVM_AMD): builds, no new $checkers warnings"
 		fi
-		# A patch to the KVM selftests: they build too.
+		# A patch to the KVM selftests: they build too; one to their
+		# code for every architecture (outside arm64/), for x86_64 too.
 		if [ -n "$(git diff --name-only "$c^" "$c" -- tools/testing/selftests/kvm)" ]; then
 			"$(dirname "$0")/kselftests.sh" "$wt" "$arg" "$arg-selftests" ||
 				die "the KVM selftests do not build after $what"
+		fi
+		if [ -n "$(git diff --name-only "$c^" "$c" -- tools/testing/selftests/kvm \
+				':!tools/testing/selftests/kvm/arm64' \
+				':!tools/testing/selftests/kvm/*/arm64')" ]; then
+			x86_selftests "$wt" "$arg-x86-selftests" ||
+				die "the KVM selftests do not build for x86_64 after $what"
+			info "  KVM selftests for x86_64: build"
 		fi
 	done
 	info "bisect-build: the kernel builds after each of the $(git rev-list --count "$range") patches${BISECT_FROM:+ from $BISECT_FROM on}, with no new $checkers warnings in the files each touches; KVM for x86_64 after each that touches generic KVM code; the KVM selftests after each that touches them (up to $head)"
