@@ -54,7 +54,7 @@ CONFIG_KUNIT=y
 # The KUnit module watches the walker's TLB invalidations with kprobes.
 CONFIG_KPROBES=y
 CONFIG_PANIC_TIMEOUT=-1
-# selftests/init: an entry that outlives its limit gets sysrq l and w dumps.
+# selftests/kit/run: an entry that outlives its limit gets sysrq l and w dumps.
 CONFIG_MAGIC_SYSRQ=y
 # make soak turns the hung-task detector on (hung_task_timeout_secs= on its
 # command line); a default of 0 keeps it off in every other boot.

@@ -9,6 +9,13 @@
 #                     harvest cost, splits; tables, CSV and plots in build/bench
 #   make migrate      live migrations of an L2 guest with a real QEMU, DBM
 #                     against write-protection; table, CSV, plots in build/migrate
+#   make kit          build/kit.tar.gz: the tests, plans and runner for an arm64
+#                     host booted into the patched kernel (its README)
+#   make kit-boot     the proof that the kit stands alone: a boot whose
+#                     initramfs is busybox and the kit's tarball, nothing else
+#   make results LOG=f  the summary of a kit run's output, saved in f
+#   make timing T=... the plan entries T names, REPEAT times on the series
+#                     kernel and on the unpatched one, whole and case by case
 #
 # Variables: KSRC=/path/to/linux (your own 7.3 tree instead of Debian's
 # linux-source-7.3), JOBS=, DEBUG=1 (debug kernel: KASAN, lockdep) or
@@ -21,7 +28,8 @@
 # that mutant), NOHOLD=1 (boot without the VM the guest holds open against
 # a QEMU 7.2 bug; selftests/kvm-hold.c), CROSS_COMPILE= (the arm64
 # toolchain's prefix: aarch64-linux-gnu-, empty on an aarch64 host),
-# HOST_ARCH= (uname -m; aarch64 builds natively), BISECT_FROM=<commit> (make
+# HOST_ARCH= (uname -m; aarch64 builds natively), REPEAT= (make timing's
+# runs of each entry, 3), TIMING_MARK= (a regex naming its cases), BISECT_FROM=<commit> (make
 # bisect-build from that patch of the tree on), FORCE=1 (make distclean
 # even when the tree holds work that patches/ lacks).
 
@@ -67,7 +75,7 @@ MOUT := $(BUILD)/module$(SFX)
 BENCH_SST ?= $(SOUT)
 
 .PHONY: all main check check-debug check-kcsan mutants bench kunit tree kernel selftests module \
-	export series-check bisect-build deps clean distclean help soak migrate
+	export series-check bisect-build deps clean distclean help soak migrate timing kit kit-boot results
 
 all: main
 
@@ -134,6 +142,26 @@ soak: selftests
 	@SOAK_BASE=$(SOAK_BASE) SOAK_BOOTS='$(SOAK_BOOTS)' $(S)/soak.sh $(TREE) $(KOUT) $(SOUT) \
 		$(S)/plan.soak$(if $(filter 1,$(SOAK_BASE)),-base) $(BUILD)/soak$(if $(filter 1,$(SOAK_BASE)),-base)
 
+# The kit (selftests/kit.sh); every boot of the rig runs it, unpacked from
+# the same tarball.
+kit: selftests module
+	@CROSS_COMPILE='$(CROSS_COMPILE)' $(S)/kit.sh $(KOUT) $(SOUT) $(MOUT) $(BUILD)/kit$(SFX) $(BUILD)/kit$(SFX).tar.gz
+
+# A boot whose initramfs is busybox and the kit's tarball alone, which
+# runs the kit's plan (BOOTS=, T= as for make check); see selftests/kit-boot.sh.
+kit-boot: kit
+	@$(S)/kit-boot.sh $(KOUT) $(BUILD)/kit$(SFX).tar.gz $(BUILD)/kit-boot$(SFX)
+
+results:
+	@[ -n "$(LOG)" ] || { echo "[rig] error: make results LOG=<the output of the kit's run>"; exit 1; }
+	@python3 -B $(S)/results.py log '$(LOG)' $(BUILD)/results-log
+
+# make timing T=page_fault_test BOOTS=protected DEBUG=1: is the series
+# slower at an entry, and in which of its cases (selftests/timing.sh).
+timing: selftests
+	@TIMING_REPEAT='$(REPEAT)' TIMING_MARK='$(TIMING_MARK)' $(S)/timing.sh $(TREE) $(KOUT) $(SOUT) \
+		$(S)/plan $(BUILD)/timing$(SFX)
+
 export:
 	@$(S)/series.sh export $(TREE) $(TOP)/patches
 
@@ -145,7 +173,7 @@ bisect-build: tree
 
 clean:
 	rm -rf $(BUILD)/out $(BUILD)/selftests $(BUILD)/module* $(BUILD)/results* $(BUILD)/main* \
-		$(BUILD)/bench* $(BUILD)/soak* $(BUILD)/migrate*
+		$(BUILD)/bench* $(BUILD)/soak* $(BUILD)/migrate* $(BUILD)/timing* $(BUILD)/kit*
 
 # Also the trees and downloads.  Refuses while the tree holds unexported work.
 distclean:

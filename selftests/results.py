@@ -25,6 +25,14 @@
   results.py merge <json> <retry.json>
       Replaces the known-hit entries of <json> by their results in a retry.
 
+  results.py log <log> <out-dir>
+      A run of the kit (selftests/kit/run, on a real host or saved from a
+      guest): the boot and the plan are taken from its "@@RIG BOOT" and
+      "@@RIG MACHINE" lines, the "@@RIG MACHINE" lines are printed, and
+      then the summary of that one boot, with no unpatched baseline
+      (make results LOG=<file>).  RIG_PLANS: where the plans are
+      (selftests/ unless told).
+
   results.py summary <series.json>[:<baseline.json>]...
       Prints every case and the closing line "N passed, N failed[, N skipped]".
       A case that fails with the series and also failed, the same way
@@ -44,7 +52,7 @@ import sys
 
 KSFT_SKIP = 4
 NOT_RUN = 'not run'     # never a known baseline failure: the rig or guest broke
-NOT_FOUND = 127         # the guest's init: no such binary or module
+NOT_FOUND = 127         # the kit's runner: no such binary or module
 # The headline of a kernel splat (the lines after it belong to it).
 SPLAT = re.compile(r'(WARNING:|BUG:|Kernel panic|Oops|Unable to handle kernel|'
                    r'KASAN:|UBSAN:|possible circular locking|inconsistent lock state|'
@@ -191,8 +199,10 @@ def cases_of(name, rc, lines):
                 out.append(('%s/%s' % (name, n), 'skip', 'skipped'))
             else:
                 out.append(('%s/%s' % (name, n), 'fail', failure_line(rc, lines)))
-    if not out and name.startswith('kunit') and rc is not None:
-        # A KUnit entry must report its cases; no KTAP means it never ran.
+    if not out and name.startswith('kunit') and rc is not None and rc != KSFT_SKIP:
+        # A KUnit entry must report its cases; no KTAP means it never ran
+        # (the kit's runner exits 4 when a host has no module for its
+        # kernel and no build tree to make one: a skip, with the reason).
         out.append((name, 'fail', NOT_RUN + ': no KTAP results (%s)' % failure_line(rc, lines)))
     if not out or (rc not in (0, KSFT_SKIP) and all(s != 'fail' for _, s, _ in out)):
         if rc == 0:
@@ -499,7 +509,49 @@ def cmd_summary(specs):
     return 1 if nfail else 0
 
 
+def cmd_log(log, outdir):
+    boot = plan = None
+    tests = ''
+    machine = []
+    try:
+        with open(log, errors='replace') as f:
+            for line in f:
+                line = line.rstrip('\r\n')
+                if line.startswith('@@RIG BOOT ') and boot is None:
+                    boot = line.split()[2]
+                elif line.startswith('@@RIG MACHINE '):
+                    machine.append(line[len('@@RIG MACHINE '):])
+                    m = re.search(r'; plan: (\S+); tests: (\S+);', line)
+                    if m:
+                        plan = m.group(1)
+                        tests = '' if m.group(2) == 'all' else m.group(2)
+    except OSError as e:
+        print('results.py: %s' % e, file=sys.stderr)
+        return 2
+    if boot is None or not machine:
+        print('results.py: %s is not the output of the kit\'s runner (no "@@RIG BOOT" '
+              'and "@@RIG MACHINE" lines)' % log, file=sys.stderr)
+        return 2
+    name = os.path.basename(plan or 'plan')
+    plans = os.environ.get('RIG_PLANS') or os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(plans, name)
+    if not os.path.exists(path):
+        print('results.py: %s ran plan %s, which %s does not have' % (log, name, plans),
+              file=sys.stderr)
+        return 2
+    print('The machine (%s):' % log)
+    for m in machine:
+        print('  ' + m)
+    os.makedirs(outdir, exist_ok=True)
+    out = os.path.join(outdir, '%s.json' % boot)
+    os.environ['RIG_TESTS'] = tests         # the entries the run was told to run
+    cmd_parse(path, boot, log, out)
+    return cmd_summary([out])
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == 'log':
+        return cmd_log(sys.argv[2], sys.argv[3])
     if len(sys.argv) >= 6 and sys.argv[1] == 'parse':
         return cmd_parse(*sys.argv[2:6])
     if len(sys.argv) >= 3 and sys.argv[1] == 'known-hit':

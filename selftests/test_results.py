@@ -583,6 +583,36 @@ class HostTest(Case):
         self.assertEqual((run.stdout.splitlines()[-1], run.returncode),
                          ('7 passed, 2 failed, 4 skipped', 1))
 
+    def test_kit_log(self):
+        """results.py log: a kit run from a host, its plan and boot taken
+        from the log; a splat the runner copied from the kernel log
+        ("kernel: " lines) fails kernel-log; a log that is not a kit
+        run's is refused."""
+        env = dict(os.environ, RIG_PLANS=DATA, RIG_KNOWN_ISSUES=data('known-issues'),
+                   RIG_KNOWN_FAILURES=data('known-failures'))
+        py = [sys.executable, '-B', os.path.join(HERE, 'results.py'), 'log']
+        run = subprocess.run(py + [data('kit-run.log'), self.tmp], env=env,
+                             capture_output=True, text=True)
+        lines = run.stdout.splitlines()
+        self.assertEqual(lines[:3], [
+            'The machine (%s):' % data('kit-run.log'),
+            '  kernel: 7.3.4-rig+ (aarch64); plan: /home/user/kit/plans/plan; '
+            'tests: cpucap*,hw_dirty*,kunit.s2*; boot: vhe (from the machine)',
+            '  midr: 0x00000000410fd4f0 x2'])
+        self.assertIn('  PASS   hw_dirty_log_test/clear', lines)
+        self.assertTrue(any(l.startswith('  SKIP   kunit.s2_pgtable: SKIP: no module '
+                                         'kvm_s2_pgtable_test.ko for kernel 7.3.4-rig+: the '
+                                         'kit carries none for it') for l in lines), run.stdout)
+        self.assertTrue(any(l.startswith('  FAIL   kernel-log: splat: kernel: [  812.345678] '
+                                         'WARNING: arch/arm64/kvm/mmu.c:1234') for l in lines),
+                        run.stdout)
+        self.assertEqual((lines[-1], run.returncode), ('3 passed, 1 failed, 1 skipped', 1))
+        self.assertEqual(load(os.path.join(self.tmp, 'vhe.json'))['boot'], 'vhe')
+        run = subprocess.run(py + [data('tap.log'), self.tmp], env=env,
+                             capture_output=True, text=True)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn('is not the output of the kit', run.stderr)
+
 
 def main():
     t0 = time.time()

@@ -5,8 +5,8 @@
     watchdog.py <console-log> <monitor-socket> <plan> <boot> <scale> <System.map> <out> <pid>
 
 Follows the console log.  When a plan entry is still running 60 s after its
-time limit (the guest's init kills it at the limit and asks the kernel for
-sysrq dumps 20 s later, see selftests/init), the guest no longer ends its own
+time limit (the kit's runner kills it at the limit and asks the kernel for
+sysrq dumps 20 s later, see selftests/kit/run), the guest no longer ends its own
 tests: dump every vCPU's registers from the QEMU monitor three times, name
 the PC and X30 of each with System.map, log one second of the exceptions
 the vCPUs take and return from (QEMU's "log int": ESR, FAR, ELR and the
