@@ -14,6 +14,8 @@
 #   make kit-boot     the proof that the kit stands alone: a boot whose
 #                     initramfs is busybox and the kit's tarball, nothing else
 #   make results LOG=f  the summary of a kit run's output, saved in f
+#   make hw-deb KCONFIG=f  the patched kernel for an arm64 machine whose
+#                     configuration is f, as Debian packages
 #   make timing T=... the plan entries T names, REPEAT times on the series
 #                     kernel and on the unpatched one, whole and case by case
 #
@@ -29,7 +31,10 @@
 # a QEMU 7.2 bug; selftests/kvm-hold.c), CROSS_COMPILE= (the arm64
 # toolchain's prefix: aarch64-linux-gnu-, empty on an aarch64 host),
 # HOST_ARCH= (uname -m; aarch64 builds natively), REPEAT= (make timing's
-# runs of each entry, 3), TIMING_MARK= (a regex naming its cases), BISECT_FROM=<commit> (make
+# runs of each entry, 3), TIMING_MARK= (a regex naming its cases),
+# LOG= (make results: a kit run's output), KCONFIG= (make hw-deb: the
+# machine's kernel configuration), HW_CONFIG_ONLY=1 (make hw-deb stops after
+# configuring), BISECT_FROM=<commit> (make
 # bisect-build from that patch of the tree on), FORCE=1 (make distclean
 # even when the tree holds work that patches/ lacks).
 
@@ -75,7 +80,7 @@ MOUT := $(BUILD)/module$(SFX)
 BENCH_SST ?= $(SOUT)
 
 .PHONY: all main check check-debug check-kcsan mutants bench kunit tree kernel selftests module \
-	export series-check bisect-build deps clean distclean help soak migrate timing kit kit-boot results
+	export series-check bisect-build deps clean distclean help soak migrate timing kit kit-boot results hw-deb
 
 all: main
 
@@ -151,6 +156,12 @@ kit: selftests module
 # runs the kit's plan (BOOTS=, T= as for make check); see selftests/kit-boot.sh.
 kit-boot: kit
 	@$(S)/kit-boot.sh $(KOUT) $(BUILD)/kit$(SFX).tar.gz $(BUILD)/kit-boot$(SFX)
+
+# The patched kernel for an arm64 machine, as Debian packages: its own
+# configuration (KCONFIG=) with Kconfig.hw.frag; HW_CONFIG_ONLY=1 stops
+# after configuring.  See README, "On arm64 hardware".
+hw-deb: tree
+	@HW_CONFIG_ONLY='$(HW_CONFIG_ONLY)' CROSS_COMPILE='$(CROSS_COMPILE)' $(S)/hw-kernel.sh $(TREE) '$(KCONFIG)' $(BUILD)/out/hw/linux
 
 results:
 	@[ -n "$(LOG)" ] || { echo "[rig] error: make results LOG=<the output of the kit's run>"; exit 1; }
