@@ -9,6 +9,8 @@
 #                     harvest cost, splits; tables, CSV and plots in build/bench
 #   make migrate      live migrations of an L2 guest with a real QEMU, DBM
 #                     against write-protection; table, CSV, plots in build/migrate
+#   make check-dbm    make check of the dirty logging series alone (patches/
+#                     without patches/bbm/, the BBM level 3 series)
 #   make kit          build/kit.tar.gz: the tests, plans and runner for an arm64
 #                     host booted into the patched kernel (its README)
 #   make kit-boot     the proof that the kit stands alone: a boot whose
@@ -80,7 +82,7 @@ MOUT := $(BUILD)/module$(SFX)
 BENCH_SST ?= $(SOUT)
 
 .PHONY: all main check check-debug check-kcsan mutants bench kunit tree kernel selftests module \
-	export series-check bisect-build deps clean distclean help soak migrate timing kit kit-boot results hw-deb
+	export series-check bisect-build deps clean distclean help soak migrate timing kit kit-boot results hw-deb check-dbm
 
 all: main
 
@@ -120,6 +122,11 @@ bench: selftests module
 # selftests/plan.migrate in one vhe boot; see Documentation/migration.rst.
 migrate: kernel
 	@$(S)/migrate.sh $(KOUT) $(BUILD)/migrate$(SFX)
+
+# make check of the dirty logging series alone (patches/ without
+# patches/bbm/): selftests/check-dbm.sh.
+check-dbm: tree
+	@CROSS_COMPILE='$(CROSS_COMPILE)' $(S)/check-dbm.sh $(TREE) $(BUILD)/results-dbm$(SFX)
 
 # The whole plan on the debug kernel (KASAN, lockdep, PROVE_RCU, atomic
 # sleep checks: Kconfig.debug.frag); any splat fails the boot's kernel-log.

@@ -151,12 +151,30 @@ static void s2_mark_hw_dirty(struct kvm_s2_mmu *mmu, u64 addr, u64 phys, u64 siz
 		atomic_inc(&s2->reported_outside);
 }
 
+/*
+ * The no-break split and collapse (the BBM level 3 patches, after the dirty
+ * logging ones) add kvm_pgtable_mm_ops.bbm_skipped; Kbuild defines S2_NOBBM
+ * when the kernel has it.  Without it the module builds against the dirty
+ * logging patches alone, and the no-break cases skip.
+ */
+#ifdef S2_NOBBM
 static void s2_bbm_skipped(struct kvm_s2_mmu *mmu, bool collapse)
 {
 	if (collapse)
 		s2->collapses_nobbm++;
 	else
 		s2->splits_nobbm++;
+}
+#endif
+
+/* The kernel splits and collapses blocks without a break here. */
+static bool s2_skips_bbm(void)
+{
+#ifdef S2_NOBBM
+	return cpus_have_final_cap(ARM64_HAS_BBML3);
+#else
+	return false;
+#endif
 }
 
 static struct kvm_pgtable_mm_ops s2_mm_ops = {
@@ -172,7 +190,9 @@ static struct kvm_pgtable_mm_ops s2_mm_ops = {
 	.dcache_clean_inval_poc	= s2_dcache_clean_inval_poc,
 	.icache_inval_pou	= s2_icache_inval_pou,
 	.mark_hw_dirty		= s2_mark_hw_dirty,
+#ifdef S2_NOBBM
 	.bbm_skipped		= s2_bbm_skipped,
+#endif
 };
 
 static void s2_free_unlinked_table(void *addr, s8 level)
@@ -244,6 +264,9 @@ static void s2_require_tlbi_probes(struct kunit *test)
 /* The no-break cases only run where the kernel skips the break. */
 static void s2_require_bbml3(struct kunit *test)
 {
+#ifndef S2_NOBBM
+	kunit_skip(test, "the kernel has no split or collapse without a break (kvm_pgtable_mm_ops.bbm_skipped)");
+#endif
 	if (!cpus_have_final_cap(ARM64_HAS_BBML3))
 		kunit_skip(test, "no BBM level 3 without conflict aborts (ARM64_HAS_BBML3)");
 }
@@ -1066,7 +1089,7 @@ static void s2_dbm_block_dirty_reported(struct kunit *test)
 	ptep = s2_leaf_ptep(test, block);
 	WRITE_ONCE(*ptep, READ_ONCE(*ptep) | S2_PTE_DBM);
 	s2_topup(test, &s2->mmu.split_page_cache, 1);
-	nobbm = cpus_have_final_cap(ARM64_HAS_BBML3);
+	nobbm = s2_skips_bbm();
 	if (nobbm)
 		s2_require_tlbi_probes(test);
 	tlbi = atomic_read(&s2->tlbi);

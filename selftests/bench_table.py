@@ -65,8 +65,10 @@ ITER = {
 ITER_STATS = re.compile(r'^Iteration (\d+) stage-2 write faults: (\d+), exits: (\d+), '
                         r'harvested: (\d+)')
 DISABLE_STATS = re.compile(r'^Disable stage-2 write faults: (\d+), exits: (\d+)')
-VM_STATS = re.compile(r'^hw_dirty_log: (\d+), split_without_break: (\d+), '
-                      r'collapse_without_break: (\d+)')
+# dirty_log_perf_test's VM stats: the strategy, then (the BBM level 3
+# series) the blocks split and collapsed without a break.
+VM_STATS = re.compile(r'^hw_dirty_log: (\d+)$')
+NOBBM_STATS = re.compile(r'^split_without_break: (\d+), collapse_without_break: (\d+)')
 CLEAR_TLBI = re.compile(r'^clear_log_tlbi_pages: (\d+), clear calls: (\d+)')
 CLEAR_CHUNKS = re.compile(r'^Clear dirty log in chunks of (\d+) pages: (\d+) calls per iteration')
 PHASES = ['populate', 'enable', 'dirty', 'get', 'clear', 'get+clear', 'iter', 'disable']
@@ -164,7 +166,10 @@ def perf_run(lines):
             r['disable_exits'] = int(m.group(2))
         m = VM_STATS.match(line)
         if m:
-            r['hw'], r['splits_nobreak'], r['collapses_nobreak'] = (int(x) for x in m.groups())
+            r['hw'] = int(m.group(1))
+        m = NOBBM_STATS.match(line)
+        if m:
+            r['splits_nobreak'], r['collapses_nobreak'] = (int(x) for x in m.groups())
         m = CLEAR_TLBI.match(line)
         if m:
             r['clear_tlbi'], r['clear_calls'] = (int(x) for x in m.groups())

@@ -53,8 +53,9 @@ rig_sfx() {
 	esac
 }
 
-# patches_sum <dir>: one checksum of the series in <dir> (see tree.sh).
-patches_sum() { cat /dev/null "$1"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1; }
+# patches_sum <dir>: one checksum of the two series in <dir> (the dirty
+# logging one in <dir>, the BBM level 3 one in <dir>/bbm; see tree.sh).
+patches_sum() { cat /dev/null "$1"/*.patch "$1"/bbm/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1; }
 
 # debian_uri: the first deb URI the system's apt sources name (deb822 or
 # one-line form), for the rig's private apt configurations; never written to

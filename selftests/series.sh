@@ -3,8 +3,9 @@
 #
 # The patch series <-> kernel tree round trip.
 #
-#   series.sh export <tree> <patches-dir>   patches/ := format-patch rig-base..HEAD
-#   series.sh check  <tree> <patches-dir>   patches/ matches the tree; checkpatch --strict
+#   series.sh export <tree> <patches-dir>   patches/ := format-patch rig-base..rig-dbm,
+#                                           patches/bbm/ := format-patch rig-dbm..HEAD
+#   series.sh check  <tree> <patches-dir>   both match the tree; checkpatch --strict
 #   series.sh bisect <tree> <kernel-out>    the kernel builds after every patch,
 #                                           no new W=1 or sparse warnings in the
 #                                           C files it touches; KVM for x86_64
@@ -15,9 +16,11 @@
 #                                           it built by an earlier run)
 #   series.sh synced <tree> <patches-dir>   the tree holds nothing patches/ lacks
 #
-# The cover letter's text is the tree's branch description (git branch
-# --edit-description in the tree); tree.sh seeds it from patches/ so that it
-# survives a fresh tree.
+# Two series, posted apart: the dirty logging one (rig-base..rig-dbm,
+# patches/), and the BBM level 3 one (rig-dbm..rig, patches/bbm/), which
+# builds on it.  Each cover letter's text is its branch's description (git
+# branch --edit-description rig-dbm, and rig, in the tree); tree.sh seeds
+# both from patches/ so that they survive a fresh tree.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,6 +28,10 @@ verb=${1:?usage}; tree=${2:?usage}; arg=${3:?usage}
 [ -d "$tree/.git" ] || die "no kernel tree at $tree (make tree)"
 cd "$tree"
 n=$(git rev-list --count rig-base..HEAD)
+git rev-parse -q --verify refs/heads/rig-dbm >/dev/null ||
+	die "$tree has no branch rig-dbm (the end of the dirty logging series): make tree FORCE=1"
+git merge-base --is-ancestor rig-dbm HEAD ||
+	die "rig-dbm is not an ancestor of HEAD in $tree: rebase with --update-refs (tree.sh sets rebase.updateRefs)"
 
 # file_warnings <src> <out> <obj>: the W=1 (and sparse, when usable)
 # diagnostics for one object, without line numbers so that moved code
@@ -124,13 +131,15 @@ series_identity() {
 	export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL
 }
 
-format() {
-	local out=$1
-	rm -rf "$out"; mkdir -p "$out"
-	[ "$n" -gt 0 ] || return 0
+# format_one <out> <range> <branch>: one series, its cover letter from
+# <branch>'s description.
+format_one() {
+	local out=$1 range=$2 branch=$3
+	mkdir -p "$out"
+	[ "$(git rev-list --count "$range")" -gt 0 ] || return 0
 	local desc
-	desc=$(git config branch.rig.description || true)
-	[ -n "$desc" ] || die "the series has no cover letter text: run 'git -C $tree branch --edit-description' (first line: the subject)"
+	desc=$(git config "branch.$branch.description" || true)
+	[ -n "$desc" ] || die "the series $range has no cover letter text: run 'git -C $tree branch --edit-description $branch' (first line: the subject)"
 	# Reproducible output: no threading headers (they carry the time), and
 	# the cover letter, which git signs with the committer's identity and
 	# the time, signed by the last commit's author at its author date:
@@ -139,18 +148,19 @@ format() {
 	series_identity
 	local fp=(git format-patch -q --zero-commit --no-signature --cover-letter
 		--cover-from-description=subject --no-thread)
-	"${fp[@]}" -o "$out" rig-base..HEAD
+	"${fp[@]}" -o "$out" "$range"
 	# To and Cc from the tree's MAINTAINERS over the whole series, as b4
 	# does: the maintainers in To, reviewers and lists in Cc, every
 	# message alike.  --no-git: the tree has no upstream history;
 	# --no-remove-duplicates: one person can be a reviewer at one address
 	# and a maintainer at another.
-	local who args=() a
+	local who args=() a msgs
+	mapfile -t msgs < <(find "$out" -maxdepth 1 -name '[0-9]*.patch' ! -name '0000-cover-letter.patch' | sort)
 	who=$(scripts/get_maintainer.pl --no-git --no-git-fallback --rolestats --no-remove-duplicates \
-		"$out"/00[0-9][1-9]-*.patch "$out"/00[1-9]0-*.patch 2>/dev/null) ||
-		die "scripts/get_maintainer.pl failed on the series"
+		"${msgs[@]}" 2>/dev/null) ||
+		die "scripts/get_maintainer.pl failed on the series $range"
 	grep -q '(maintainer:' <<<"$who" ||
-		die "scripts/get_maintainer.pl found no maintainer for the series"
+		die "scripts/get_maintainer.pl found no maintainer for the series $range"
 	while IFS= read -r a; do
 		case $a in
 		*"(maintainer:"*|*",maintainer:"*) args+=("--to=${a%% (*}") ;;
@@ -158,7 +168,15 @@ format() {
 		esac
 	done <<<"$who"
 	rm -f "$out"/*.patch
-	"${fp[@]}" "${args[@]}" -o "$out" rig-base..HEAD
+	"${fp[@]}" "${args[@]}" -o "$out" "$range"
+}
+
+format() {
+	local out=$1
+	rm -rf "$out"; mkdir -p "$out"
+	[ "$n" -gt 0 ] || return 0
+	format_one "$out" rig-base..rig-dbm rig-dbm
+	format_one "$out/bbm" rig-dbm..HEAD rig
 }
 
 # send_email_check <dir>: git send-email accepts the series as it is
@@ -193,15 +211,17 @@ export)
 	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
 		die "$tree has uncommitted changes: commit them first"
 	format "$BUILD/export.tmp"
-	mkdir -p "$arg"
-	find "$arg" -maxdepth 1 -name '*.patch' -delete
-	if [ "$n" -gt 0 ]; then
-		cp "$BUILD"/export.tmp/*.patch "$arg"/ || die "cannot copy the series to $arg"
-	fi
+	mkdir -p "$arg/bbm"
+	find "$arg" "$arg/bbm" -maxdepth 1 -name '*.patch' -delete
+	for d in "" /bbm; do
+		! compgen -G "$BUILD/export.tmp$d/*.patch" >/dev/null ||
+			cp "$BUILD/export.tmp$d"/*.patch "$arg$d"/ || die "cannot copy the series to $arg$d"
+	done
+	rmdir "$arg/bbm" 2>/dev/null || true
 	rm -rf "$BUILD/export.tmp"
 	# The tree and patches/ agree again (see tree.sh).
 	echo "$(git rev-parse HEAD) $(patches_sum "$arg")" >.git/rig-state
-	info "exported $n patches to $arg"
+	info "exported $(git rev-list --count rig-base..rig-dbm) patches to $arg and $(git rev-list --count rig-dbm..HEAD) to $arg/bbm"
 	;;
 synced)
 	[ ! -d .git/rebase-apply ] || die "$tree: a git am is in progress"
@@ -215,7 +235,7 @@ check)
 		die "patches/ differs from the commits in $tree (make export, or make tree)"
 	fi
 	bad=0
-	for p in "$BUILD"/check.tmp/*.patch; do
+	for p in "$BUILD"/check.tmp/*.patch "$BUILD"/check.tmp/bbm/*.patch; do
 		[ -e "$p" ] || continue
 		case $p in */0000-cover-letter.patch) continue ;; esac
 		# FILE_PATH_CHANGES ("does MAINTAINERS need updating?") fires for
@@ -239,7 +259,8 @@ check)
 			echo "'$fixes' is not in selftests/upstream-commits (checked SHAs)" >&2
 			bad=1
 		}
-	done < <(cat "$BUILD"/check.tmp/0[0-9]*.patch | grep '^Fixes: ' | sort -u)
+	done < <(cat "$BUILD"/check.tmp/0[0-9]*.patch "$BUILD"/check.tmp/bbm/0[0-9]*.patch 2>/dev/null |
+		grep '^Fixes: ' | sort -u)
 	# New files must fall under an existing MAINTAINERS entry.
 	for f in $(git diff --name-only --diff-filter=A rig-base HEAD); do
 		if ! scripts/get_maintainer.pl --no-git --no-git-fallback --nol -f "$f" 2>/dev/null |
@@ -250,10 +271,13 @@ check)
 	done
 	rm -rf "$BUILD/check.tmp"
 	[ $bad -eq 0 ] || die "checkpatch --strict complains (above)"
-	grep -q '^To: ' "$arg"/0000-cover-letter.patch ||
-		die "patches/ has no To: from scripts/get_maintainer.pl: make export"
-	send_email_check "$arg"
-	info "series-check: $n patches, patches/ matches the tree, checkpatch --strict clean, To/Cc from get_maintainer.pl"
+	for d in "$arg" "$arg/bbm"; do
+		[ -f "$d/0000-cover-letter.patch" ] || die "$d has no cover letter: make export"
+		grep -q '^To: ' "$d"/0000-cover-letter.patch ||
+			die "$d has no To: from scripts/get_maintainer.pl: make export"
+		send_email_check "$d"
+	done
+	info "series-check: $(git rev-list --count rig-base..rig-dbm) + $(git rev-list --count rig-dbm..HEAD) patches, patches/ and patches/bbm/ match the tree, checkpatch --strict clean, To/Cc from get_maintainer.pl"
 	;;
 bisect)
 	[ -z "$(git status --porcelain --untracked-files=no)" ] ||

@@ -2,7 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Make (or bring up to date) the kernel git tree: one base commit holding the
-# unmodified source, tagged rig-base, with patches/*.patch applied by git am.
+# unmodified source, tagged rig-base, with patches/*.patch applied by git am
+# (the dirty logging series; branch rig-dbm ends there), then
+# patches/bbm/*.patch (the BBM level 3 series, which builds on it; branch
+# rig, checked out, ends there).  Each series' cover letter text becomes
+# its branch's description (series.sh exports it again); git rebase moves
+# rig-dbm along (rebase.updateRefs).
 #
 # Usage: tree.sh <tree-dir> <patches-dir> <dl-dir>
 # Environment: KSRC=/path/to/linux uses that tree instead of the Debian package.
@@ -102,6 +107,9 @@ git rev-parse -q --verify rig-base >/dev/null || die "$tree has no rig-base tag"
 [ ! -d .git/rebase-apply ] || die "$tree: a git am is in progress (git -C $tree am --show-current-patch; then 'git am --abort')"
 
 mapfile -t files < <(find "$patches" -maxdepth 1 -name '*.patch' ! -name '0000-cover-letter.patch' | sort)
+bbm=()
+[ ! -d "$patches/bbm" ] ||
+	mapfile -t bbm < <(find "$patches/bbm" -maxdepth 1 -name '*.patch' ! -name '0000-cover-letter.patch' | sort)
 sum=$(patches_sum "$patches")
 head=$(git rev-parse HEAD)
 read -r rec_head rec_sum <.git/rig-state 2>/dev/null || { rec_head=unknown; rec_sum=unknown; }
@@ -126,21 +134,30 @@ fi
 
 git reset -q --hard rig-base
 git clean -qfd
-if [ ${#files[@]} -gt 0 ]; then
-	info "applying ${#files[@]} patches"
+# apply <dir> <patch>...: git am each; a patch that does not apply stops it.
+apply() {
+	local dir=$1 f
+	shift
+	[ $# -gt 0 ] || return 0
+	info "applying $# patches of $dir"
 	export GIT_COMMITTER_NAME="kvm-dirtylog rig" GIT_COMMITTER_EMAIL="rig@localhost"
-	for f in "${files[@]}"; do
+	for f in "$@"; do
 		if ! git am -q --committer-date-is-author-date "$f" >/dev/null 2>&1; then
 			echo "$(git rev-parse HEAD) failed" >.git/rig-state
-			die "$(basename "$f") does not apply; the tree is left at $tree for inspection
+			die "$dir/$(basename "$f") does not apply; the tree is left at $tree for inspection
        (git -C $tree am --show-current-patch=diff; 'git -C $tree am --abort' to leave it)"
 		fi
 	done
-fi
+}
+apply "$patches" "${files[@]}"
+git branch -f rig-dbm HEAD
+apply "$patches/bbm" "${bbm[@]}"
+git config rebase.updateRefs true
 echo "$(git rev-parse HEAD) $sum" >.git/rig-state
-# The cover letter's text lives on as the branch description (series.sh).
-cover=$patches/0000-cover-letter.patch
-if [ -f "$cover" ]; then
+# Each cover letter's text lives on as its branch's description (series.sh).
+describe() {
+	local cover=$1 branch=$2
+	[ -f "$cover" ] || return 0
 	python3 - "$cover" >.git/rig-cover <<'PY'
 import email, re, sys
 msg = email.message_from_file(open(sys.argv[1]))
@@ -152,6 +169,8 @@ for line in msg.get_payload().split('\n'):
     body.append(line)
 print(subj + '\n\n' + '\n'.join(body).strip())
 PY
-	git config branch.rig.description "$(cat .git/rig-cover)"
-fi
-info "tree: $(git rev-list --count rig-base..HEAD) patches applied on $(cat .git/rig-source)"
+	git config "branch.$branch.description" "$(cat .git/rig-cover)"
+}
+describe "$patches/0000-cover-letter.patch" rig-dbm
+describe "$patches/bbm/0000-cover-letter.patch" rig
+info "tree: $(git rev-list --count rig-base..rig-dbm) + $(git rev-list --count rig-dbm..HEAD) patches applied on $(cat .git/rig-source)"
