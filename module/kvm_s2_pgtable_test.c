@@ -153,11 +153,11 @@ static void s2_mark_hw_dirty(struct kvm_s2_mmu *mmu, u64 addr, u64 phys, u64 siz
 
 /*
  * The no-break split and collapse (the BBM level 3 patches, after the dirty
- * logging ones) add kvm_pgtable_mm_ops.bbm_skipped; Kbuild defines S2_NOBBM
- * when the kernel has it.  Without it the module builds against the dirty
- * logging patches alone, and the no-break cases skip.
+ * logging ones) add kvm_pgtable_mm_ops.bbm_skipped; Kbuild defines
+ * S2_HAS_BBM_SKIPPED when the kernel has it.  Without it the module builds
+ * against the dirty logging patches alone, and the no-break cases skip.
  */
-#ifdef S2_NOBBM
+#ifdef S2_HAS_BBM_SKIPPED
 static void s2_bbm_skipped(struct kvm_s2_mmu *mmu, bool collapse)
 {
 	if (collapse)
@@ -170,7 +170,7 @@ static void s2_bbm_skipped(struct kvm_s2_mmu *mmu, bool collapse)
 /* The kernel splits and collapses blocks without a break here. */
 static bool s2_skips_bbm(void)
 {
-#ifdef S2_NOBBM
+#ifdef S2_HAS_BBM_SKIPPED
 	return cpus_have_final_cap(ARM64_HAS_BBML3);
 #else
 	return false;
@@ -190,7 +190,7 @@ static struct kvm_pgtable_mm_ops s2_mm_ops = {
 	.dcache_clean_inval_poc	= s2_dcache_clean_inval_poc,
 	.icache_inval_pou	= s2_icache_inval_pou,
 	.mark_hw_dirty		= s2_mark_hw_dirty,
-#ifdef S2_NOBBM
+#ifdef S2_HAS_BBM_SKIPPED
 	.bbm_skipped		= s2_bbm_skipped,
 #endif
 };
@@ -264,7 +264,7 @@ static void s2_require_tlbi_probes(struct kunit *test)
 /* The no-break cases only run where the kernel skips the break. */
 static void s2_require_bbml3(struct kunit *test)
 {
-#ifndef S2_NOBBM
+#ifndef S2_HAS_BBM_SKIPPED
 	kunit_skip(test, "the kernel has no split or collapse without a break (kvm_pgtable_mm_ops.bbm_skipped)");
 #endif
 	if (!cpus_have_final_cap(ARM64_HAS_BBML3))

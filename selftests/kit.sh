@@ -83,7 +83,7 @@ head=$(git -C "$RIG_TOP" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 tree=$(git -C "$BUILD/linux" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 cat >"$kit/VERSION" <<EOV
 project commit: $head$(git -C "$RIG_TOP" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')
-series: $(patches_sum "$RIG_TOP/patches") (sha256 of patches/*.patch); tree commit $tree
+series: $(patches_sum "$RIG_TOP/patches") (sha256 of patches/*.patch and patches/bbm/*.patch); tree commit $tree
 selftests: built from $sout against $kout (kernel $rel)
 modules: $([ "$mout" != - ] && echo "built for kernel $rel" || echo none)
 EOV

@@ -81,7 +81,7 @@ def fmt(x):
 def main():
     boot, nruns, slog, blog, out = sys.argv[1:6]
     nruns = int(nruns)
-    mark = re.compile(os.environ.get('TIMING_MARK') or r'^Test: (\S+)')
+    mark = re.compile(os.environ.get('TIMING_MARK') or r'^Test: (.+?)\s*$')
     kern = {'series': parse(slog, mark), 'base': parse(blog, mark)}
     bad = []
     rows = []
@@ -103,9 +103,9 @@ def main():
         ms, mb = med(whole['series']), med(whole['base'])
         print(f'{e} in boot {boot}: {nruns} runs on each kernel '
               '(seconds; under TCG only the ratio means something)')
-        print(f'  {"":40} {"series":>18} {"unpatched":>18} {"series/unpatched":>17}')
+        print(f'  {"":56} {"series":>18} {"unpatched":>18} {"series/unpatched":>17}')
         ratio = f'{ms / mb:.3f}' if ms and mb else '-'
-        print(f'  {"whole entry":40} {" ".join(map(str, whole["series"])):>18} '
+        print(f'  {"whole entry":56} {" ".join(map(str, whole["series"])):>18} '
               f'{" ".join(map(str, whole["base"])):>18} {ratio:>17}')
         rows.append([boot, e, 'whole entry', ms, mb, ratio])
         order = []
@@ -117,7 +117,7 @@ def main():
                        if c in run['cases']] for k, runs in kern.items()}
             cs, cb = med(per['series']), med(per['base'])
             ratio = f'{cs / cb:.3f}' if cs and cb else '-'
-            print(f'  {c[:40]:40} {fmt(cs):>18} {fmt(cb):>18} {ratio:>17}')
+            print(f'  {c[:56]:56} {fmt(cs):>18} {fmt(cb):>18} {ratio:>17}')
             rows.append([boot, e, c, cs, cb, ratio])
         print('  (cases: the median of the runs that reached them)')
     with open(out, 'w', newline='') as f:
