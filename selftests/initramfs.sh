@@ -58,15 +58,7 @@ list=$work/list
 	(cd "$work/unpacked" && find kit -mindepth 0 -type d -printf 'dir /%p 755 0 0\n' | sort
 	 find kit -type f -printf "file /%p $work/unpacked/%p %m 0 0\n" | sort)
 	# A selftest the plan names that the kit's plans do not.
-	awk -F'|' '!/^#/ && NF >= 4 {
-		cmd = substr($0, length($1 $2 $3) + 4)
-		while (match(cmd, /(^|[ ;&|(])\.\/[A-Za-z0-9_\/-]+/)) {
-			bin = substr(cmd, RSTART, RLENGTH)
-			sub(/^[ ;&|(]/, "", bin)
-			print substr(bin, 3)
-			cmd = substr(cmd, RSTART + RLENGTH)
-		}
-	}' "$planf" | sort -u | while read -r bin; do
+	plan_bins "$planf" | while read -r bin; do
 		[ -e "$work/unpacked/kit/kvm/$bin" ] && continue
 		if [ -x "$kst/$bin" ]; then
 			echo "dir /kit/kvm/$(dirname "$bin") 755 0 0"

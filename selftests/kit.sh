@@ -46,20 +46,6 @@ install -m 755 "$S"/guest/* "$kit/bin/"
 "${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -isystem "$kout/usr/include" \
 	-o "$kit/bin/kvm-hold" "$S/kvm-hold.c" || die "cannot build selftests/kvm-hold.c"
 
-# plan_bins <plan>...: the selftest binaries the commands name: "./name ..."
-# at the start of a command or of a shell command inside it (the other
-# commands are the machine's own or bin/'s).
-plan_bins() {
-	awk -F'|' '!/^#/ && NF >= 4 {
-		cmd = substr($0, length($1 $2 $3) + 4)
-		while (match(cmd, /(^|[ ;&|(])\.\/[A-Za-z0-9_\/-]+/)) {
-			bin = substr(cmd, RSTART, RLENGTH)
-			sub(/^[ ;&|(]/, "", bin)
-			print substr(bin, 3)
-			cmd = substr(cmd, RSTART + RLENGTH)
-		}
-	}' "$@" | sort -u
-}
 missing=0
 for bin in $(plan_bins "$kit"/plans/*); do
 	if [ -x "$sout/$bin" ]; then

@@ -167,6 +167,22 @@ print(",".join(sorted(n for n in names if n.startswith(sys.argv[4]))))
 ' "$RIG_TOP/selftests" "$1" "$2" "${3:-}"
 }
 
+# plan_bins <plan>...: the selftest binaries the plans' commands name:
+# "./name ..." at the start of a command or of a shell command inside it
+# (the other commands are the machine's own or the kit's bin/), without
+# the "./", one a line.
+plan_bins() {
+	awk -F'|' '!/^#/ && NF >= 4 {
+		cmd = substr($0, length($1 $2 $3) + 4)
+		while (match(cmd, /(^|[ ;&|(])\.\/[A-Za-z0-9_\/-]+/)) {
+			bin = substr(cmd, RSTART, RLENGTH)
+			sub(/^[ ;&|(]/, "", bin)
+			print substr(bin, 3)
+			cmd = substr(cmd, RSTART + RLENGTH)
+		}
+	}' "$@" | sort -u
+}
+
 # boot_conf <boot>: "<extra kernel command line>|<suffix to QEMU's -cpu max>".
 #   vhe, nvhe, protected: KVM's three host modes.
 #   vhe-v3: VHE on a CPU that reports Neoverse-V3 r0p2 (0x410fd842), which the

@@ -45,6 +45,7 @@
       status 1 when anything failed.
 """
 import fnmatch
+import hashlib
 import json
 import os
 import re
@@ -510,7 +511,7 @@ def cmd_summary(specs):
 
 
 def cmd_log(log, outdir):
-    boot = plan = None
+    boot = plan = digest = None
     tests = ''
     machine = []
     try:
@@ -525,6 +526,9 @@ def cmd_log(log, outdir):
                     if m:
                         plan = m.group(1)
                         tests = '' if m.group(2) == 'all' else m.group(2)
+                    m = re.match(r'@@RIG MACHINE plan entries sha256: ([0-9a-f]{64})$', line)
+                    if m:
+                        digest = m.group(1)
     except OSError as e:
         print('results.py: %s' % e, file=sys.stderr)
         return 2
@@ -539,10 +543,23 @@ def cmd_log(log, outdir):
         print('results.py: %s ran plan %s, which %s does not have' % (log, name, plans),
               file=sys.stderr)
         return 2
+    # The kit's plan is this one without the live migration entries
+    # (selftests/kit.sh); one from another commit is refused.
+    with open(path) as f:
+        entries = [l for l in f if l.strip() and not l.startswith('#')]
+    kit = [l for l in entries if 'migrate-run' not in l]
+    os.makedirs(outdir, exist_ok=True)
+    if digest and digest != hashlib.sha256(''.join(entries).encode()).hexdigest():
+        if digest != hashlib.sha256(''.join(kit).encode()).hexdigest():
+            print('results.py: %s ran another %s than %s (its entries differ: a kit from '
+                  'another commit?)' % (log, name, path), file=sys.stderr)
+            return 2
+        path = os.path.join(outdir, name + '.kit')
+        with open(path, 'w') as f:
+            f.writelines(kit)
     print('The machine (%s):' % log)
     for m in machine:
         print('  ' + m)
-    os.makedirs(outdir, exist_ok=True)
     out = os.path.join(outdir, '%s.json' % boot)
     os.environ['RIG_TESTS'] = tests         # the entries the run was told to run
     cmd_parse(path, boot, log, out)

@@ -587,7 +587,8 @@ class HostTest(Case):
         """results.py log: a kit run from a host, its plan and boot taken
         from the log; a splat the runner copied from the kernel log
         ("kernel: " lines) fails kernel-log; a log that is not a kit
-        run's is refused."""
+        run's, or one whose plan entries differ from selftests/', is
+        refused."""
         env = dict(os.environ, RIG_PLANS=DATA, RIG_KNOWN_ISSUES=data('known-issues'),
                    RIG_KNOWN_FAILURES=data('known-failures'))
         py = [sys.executable, '-B', os.path.join(HERE, 'results.py'), 'log']
@@ -598,7 +599,7 @@ class HostTest(Case):
             'The machine (%s):' % data('kit-run.log'),
             '  kernel: 7.3.4-rig+ (aarch64); plan: /home/user/kit/plans/plan; '
             'tests: cpucap*,hw_dirty*,kunit.s2*; boot: vhe (from the machine)',
-            '  midr: 0x00000000410fd4f0 x2'])
+            '  plan entries sha256: 6a8d1354c4933143c74ac33e434445426fb97b05d6be0129fbea456ae252c38b'])
         self.assertIn('  PASS   hw_dirty_log_test/clear', lines)
         self.assertTrue(any(l.startswith('  SKIP   kunit.s2_pgtable: SKIP: no module '
                                          'kvm_s2_pgtable_test.ko for kernel 7.3.4-rig+: the '
@@ -612,6 +613,13 @@ class HostTest(Case):
                              capture_output=True, text=True)
         self.assertEqual(run.returncode, 2)
         self.assertIn('is not the output of the kit', run.stderr)
+        # A kit whose plan is not this one (another commit's) is refused.
+        other = os.path.join(self.tmp, 'other-kit.log')
+        with open(data('kit-run.log')) as f, open(other, 'w') as g:
+            g.write(f.read().replace('sha256: 6a8d', 'sha256: 0000'))
+        run = subprocess.run(py + [other, self.tmp], env=env, capture_output=True, text=True)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn('its entries differ', run.stderr)
 
 
 def main():
