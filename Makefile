@@ -25,7 +25,8 @@
 # linux-source-7.3), JOBS=, DEBUG=1 (debug kernel: KASAN, lockdep) or
 # DEBUG=kcsan (KCSAN kernel), T=name[,pattern] (run
 # only these entries of selftests/plan), KUNIT_FILTER=suite.case glob,
-# BOOTS="vhe nvhe ...", BUILD=dir, BENCH_SST=dir (selftests make bench runs),
+# BOOTS="vhe nvhe ..." (the boots to run; each command has its own default,
+# make boots lists them), BUILD=dir, BENCH_SST=dir (selftests make bench runs),
 # BASELINE=1 (make check reruns the listed known failures on the unpatched
 # kernel), SOAK_BASE=1 (make soak on the unpatched kernel), SOAK_BOOTS=
 # (make soak's boots, "vhe vhe-v3"), MUTANT=name (make mutants runs only
@@ -58,7 +59,8 @@ JOBS ?= $(shell nproc)
 DEBUG ?= 0
 T ?=
 KUNIT_FILTER ?=
-BOOTS ?= vhe nvhe protected vhe-v3
+# Empty: each command's own boots (selftests/boots.py; make boots lists them).
+BOOTS ?=
 export BUILD KSRC JOBS DEBUG BOOTS ARCH CROSS_COMPILE HOST_ARCH KUNIT_FILTER MUTANT BISECT_FROM
 export RIG_TESTS := $(T)
 # BASELINE=1: rerun on the unpatched kernel the failures that
@@ -70,6 +72,8 @@ SOAK_BOOTS ?= vhe vhe-v3
 export RIG_NOHOLD := $(NOHOLD)
 
 S := $(TOP)/selftests
+# The one driver of every boot (selftests/rig.py); bash builds.
+RIG := python3 -B $(S)/rig.py
 TREE := $(BUILD)/linux
 ifeq ($(filter 0 1 kcsan,$(DEBUG)),)
 $(error DEBUG=$(DEBUG): use 0, 1 (KASAN/lockdep kernel) or kcsan (KCSAN kernel))
@@ -82,13 +86,14 @@ MOUT := $(BUILD)/module$(SFX)
 BENCH_SST ?= $(SOUT)
 
 .PHONY: all main check check-debug check-kcsan mutants bench kunit tree kernel selftests module \
-	export series-check bisect-build deps clean distclean help soak migrate timing kit kit-boot results hw-deb check-dbm
+	export series-check bisect-build deps clean distclean help soak migrate timing kit kit-boot results hw-deb check-dbm \
+	boots
 
 all: main
 
 help:
 	@sed -n '3,/^$$/p' Makefile | sed '/^$$/d; s/^# \{0,1\}//'
-	@echo "Other targets: check-debug check-kcsan mutants kunit soak tree kernel selftests module"
+	@echo "Other targets: check-debug check-kcsan mutants kunit soak tree kernel selftests module boots"
 	@echo "               export series-check bisect-build deps clean distclean"
 
 deps:
@@ -110,18 +115,18 @@ module: kernel
 	@CROSS_COMPILE='$(CROSS_COMPILE)' $(S)/module.sh $(TREE) $(KOUT) $(TOP)/module $(MOUT)
 
 main: selftests
-	@$(S)/main.sh $(KOUT) $(SOUT) $(BUILD)/main$(SFX)
+	@$(RIG) main $(KOUT) $(SOUT) $(BUILD)/main$(SFX)
 
 check: selftests module
-	@$(S)/check.sh $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results$(SFX)
+	@$(RIG) check $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results$(SFX)
 
 # selftests/plan.bench in a vhe and a vhe-v3 boot; see Documentation/bench.rst.
 bench: selftests module
-	@$(S)/bench.sh $(TREE) $(KOUT) $(abspath $(BENCH_SST)) $(MOUT) $(BUILD)/bench$(SFX)
+	@$(RIG) bench $(TREE) $(KOUT) $(abspath $(BENCH_SST)) $(MOUT) $(BUILD)/bench$(SFX)
 
 # selftests/plan.migrate in one vhe boot; see Documentation/migration.rst.
 migrate: kernel
-	@$(S)/migrate.sh $(KOUT) $(BUILD)/migrate$(SFX)
+	@$(RIG) migrate $(KOUT) $(BUILD)/migrate$(SFX)
 
 # make check of the dirty logging series alone (patches/ without
 # patches/bbm/): selftests/check-dbm.sh.
@@ -140,18 +145,19 @@ check-kcsan:
 
 # The tests must catch the deliberate bugs in selftests/mutants/.
 mutants: selftests module
-	@$(S)/mutants.sh $(TREE) $(KOUT) $(SOUT) $(MOUT) $(BUILD)/mutants$(SFX)
+	@$(RIG) mutants $(TREE) $(KOUT) $(SOUT) $(MOUT) $(BUILD)/mutants$(SFX)
 
-# Only the KUnit module, in a VHE boot and one with BBM level 3 (vhe-v3).
+# Only the KUnit entries (their command is kunit:<module>), in a VHE boot and
+# one with BBM level 3 (vhe-v3).
 kunit: selftests module
-	@BOOTS='vhe vhe-v3' RIG_TESTS='kunit*' $(S)/check.sh $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results-kunit$(SFX)
+	@$(RIG) check --preset kunit --kinds kunit $(S)/plan $(KOUT) $(SOUT) $(MOUT) $(BUILD)/results-kunit$(SFX)
 
 # The make bench entry that hung once, alone, in a VHE and a vhe-v3 boot
 # with the hung-task detector on and a hang watchdog that dumps the vCPUs
-# from the QEMU monitor (selftests/soak.sh); SOAK_BASE=1: on the unpatched
+# from the QEMU monitor (rig.py soak); SOAK_BASE=1: on the unpatched
 # kernel; SOAK_BOOTS= other boots.
 soak: selftests
-	@SOAK_BASE=$(SOAK_BASE) SOAK_BOOTS='$(SOAK_BOOTS)' $(S)/soak.sh $(TREE) $(KOUT) $(SOUT) \
+	@SOAK_BASE=$(SOAK_BASE) SOAK_BOOTS='$(SOAK_BOOTS)' $(RIG) soak $(TREE) $(KOUT) $(SOUT) \
 		$(S)/plan.soak$(if $(filter 1,$(SOAK_BASE)),-base) $(BUILD)/soak$(if $(filter 1,$(SOAK_BASE)),-base)
 
 # The kit (selftests/kit.sh); every boot of the rig runs it, unpacked from
@@ -160,9 +166,9 @@ kit: selftests module
 	@CROSS_COMPILE='$(CROSS_COMPILE)' $(S)/kit.sh $(KOUT) $(SOUT) $(MOUT) $(BUILD)/kit$(SFX) $(BUILD)/kit$(SFX).tar.gz
 
 # A boot whose initramfs is busybox and the kit's tarball alone, which
-# runs the kit's plan (BOOTS=, T= as for make check); see selftests/kit-boot.sh.
+# runs the kit's plan (BOOTS=, T= as for make check); see rig.py kit-boot.
 kit-boot: kit
-	@$(S)/kit-boot.sh $(KOUT) $(BUILD)/kit$(SFX).tar.gz $(BUILD)/kit-boot$(SFX)
+	@$(RIG) kit-boot $(KOUT) $(BUILD)/kit$(SFX).tar.gz $(BUILD)/kit-boot$(SFX)
 
 # The patched kernel for an arm64 machine, as Debian packages: its own
 # configuration (KCONFIG=) with Kconfig.hw.frag; HW_CONFIG_ONLY=1 stops
@@ -170,14 +176,18 @@ kit-boot: kit
 hw-deb: tree
 	@HW_CONFIG_ONLY='$(HW_CONFIG_ONLY)' CROSS_COMPILE='$(CROSS_COMPILE)' $(S)/hw-kernel.sh $(TREE) '$(KCONFIG)' $(BUILD)/out/hw/linux
 
+# The boot table (selftests/boots.py) and each command's default boots.
+boots:
+	@$(RIG) boots
+
 results:
 	@[ -n "$(LOG)" ] || { echo "[rig] error: make results LOG=<the output of the kit's run>"; exit 1; }
-	@python3 -B $(S)/results.py log '$(LOG)' $(BUILD)/results-log
+	@$(RIG) results '$(LOG)' $(BUILD)/results-log
 
 # make timing T=page_fault_test BOOTS=protected DEBUG=1: is the series
-# slower at an entry, and in which of its cases (selftests/timing.sh).
+# slower at an entry, and in which of its cases (rig.py timing).
 timing: selftests
-	@TIMING_REPEAT='$(REPEAT)' TIMING_MARK='$(TIMING_MARK)' $(S)/timing.sh $(TREE) $(KOUT) $(SOUT) \
+	@TIMING_REPEAT='$(REPEAT)' TIMING_MARK='$(TIMING_MARK)' $(RIG) timing $(TREE) $(KOUT) $(SOUT) \
 		$(S)/plan $(BUILD)/timing$(SFX)
 
 export:

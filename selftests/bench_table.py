@@ -42,6 +42,7 @@ import subprocess
 import sys
 
 import results
+import testplan
 
 # (name, limit, what) of the DBM/WP targets, 4 KiB anonymous, 2 vCPUs.
 TARGETS = [
@@ -680,7 +681,8 @@ def main():
     # RIG_TESTS (make bench T=...) narrows the plan: what it leaves out is
     # neither expected nor printed.
     plan = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'plan.bench')
-    want = {b: {n for n, _, _ in results.plan_entries(plan, b, os.environ.get('RIG_TESTS'))}
+    plan = testplan.Plan(plan)
+    want = {b: {e.name for e in plan.select(b, os.environ.get('RIG_TESTS'))}
             for b in ('vhe', 'vhe-v3')}
     logs = {}
     for boot, log in (('vhe', vlog), ('vhe-v3', v3log)):

@@ -9,7 +9,7 @@
 # skip there (module/Kbuild).
 #
 # Usage: check-dbm.sh <tree> <out-dir>
-# Environment: as check.sh (BOOTS, RIG_TESTS, DEBUG, BUILD).
+# Environment: as rig.py check (BOOTS, RIG_TESTS, DEBUG, BUILD).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -28,4 +28,4 @@ kout=$BUILD/out/linux-dbm$sfx sout=$BUILD/selftests/dbm mout=$BUILD/module-dbm$s
 "$here/module.sh" "$wt" "$kout" "$RIG_TOP/module" "$mout"
 mkdir -p "$out"
 grep -v '^split_nobbm_test' "$here/plan" >"$out/plan.dbm"
-exec "$here/check.sh" "$out/plan.dbm" "$kout" "$sout" "$mout" "$out"
+exec python3 -B "$here/rig.py" check "$out/plan.dbm" "$kout" "$sout" "$mout" "$out"

@@ -5,8 +5,8 @@
 # static arm64 busybox, the kit (selftests/kit.sh: the runner, the plans, the
 # static selftests, the helpers, kvm-hold and the KUnit modules), unpacked
 # from its tarball, with /init the kit's init, and the plan to run at /plan;
-# when the plan runs migrate-run, the guest's QEMU and the L2 guest too
-# (migrate-prep.sh).
+# with RIG_MIGRATE=1 (rig.py: the boot runs an entry of kind migrate), the
+# guest's QEMU and the L2 guest too (migrate-prep.sh).
 #
 # Usage: initramfs.sh <kernel-out> <selftests-out> <module-dir|-> <plan|-> <busybox.deb> <output.cpio>
 # <plan> "-": no /plan, the guest runs the kit's plans/plan.  RIG_KIT=<tarball>
@@ -27,13 +27,8 @@ dpkg-deb -x "$bbdeb" "$work/bb" || die "cannot unpack $bbdeb"
 bb=$work/bb/bin/busybox
 [ -f "$bb" ] || die "no bin/busybox in $bbdeb"
 
-# With RIG_BOOT=<boot>, only that boot's entries count.
 mig=
-while IFS='|' read -r name _ boots cmd; do
-	case $name in ''|'#'*) continue ;; esac
-	[ -z "${RIG_BOOT:-}" ] || [ "$boots" = '*' ] || [[ ,$boots, == *,$RIG_BOOT,* ]] || continue
-	[[ $cmd == *migrate-run* ]] && selected "$name" && { mig=$cpio.migrate; break; }
-done <"$planf"
+[ "${RIG_MIGRATE:-0}" != 1 ] || mig=$cpio.migrate
 [ -z "$mig" ] || "$RIG_TOP/selftests/migrate-prep.sh" "$kout" "$mig"
 
 # The kit, made and then unpacked from its tarball: the guest runs what a
@@ -58,7 +53,7 @@ list=$work/list
 	(cd "$work/unpacked" && find kit -mindepth 0 -type d -printf 'dir /%p 755 0 0\n' | sort
 	 find kit -type f -printf "file /%p $work/unpacked/%p %m 0 0\n" | sort)
 	# A selftest the plan names that the kit's plans do not.
-	plan_bins "$planf" | while read -r bin; do
+	python3 -B "$RIG_TOP/selftests/testplan.py" bins "$planf" | while read -r bin; do
 		[ -e "$work/unpacked/kit/kvm/$bin" ] && continue
 		if [ -x "$kst/$bin" ]; then
 			echo "dir /kit/kvm/$(dirname "$bin") 755 0 0"

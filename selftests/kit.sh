@@ -34,20 +34,20 @@ mkdir -p "$kit/plans" "$kit/kvm" "$kit/bin"
 install -m 755 "$S/kit/run" "$S/kit/init" "$kit/"
 # The entries that run migrate-run are left out, with a line that says so:
 # the kit does not carry the guest's QEMU and the L2 guest (make migrate).
+# (testplan.py kit: the entries whose kind is migrate).
 for p in "$S"/plan "$S"/plan.*; do
 	[ "$(basename "$p")" != plan.migrate ] || continue
-	left=$(awk -F'|' '!/^#/ && NF >= 4 && /migrate-run/ { printf "%s%s", (n++ ? ", " : ""), $1 }' "$p")
-	{
-		[ -z "$left" ] || echo "# The kit leaves out $left: live migration needs the guest's QEMU and L2 guest, which only make migrate and make check's rig pack."
-		awk -F'|' '/^#/ || NF < 4 || !/migrate-run/' "$p"
-	} >"$kit/plans/$(basename "$p")"
+	python3 -B "$S/testplan.py" kit "$p" >"$kit/plans/$(basename "$p")" || exit 1
 done
+# The boots the runner's -b takes: selftests/boots.py's table.
+python3 -B -c 'import sys; sys.path.insert(0, sys.argv[1]); import boots; print("\n".join(boots.BOOTS))' \
+	"$S" >"$kit/boots"
 install -m 755 "$S"/guest/* "$kit/bin/"
 "${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -isystem "$kout/usr/include" \
 	-o "$kit/bin/kvm-hold" "$S/kvm-hold.c" || die "cannot build selftests/kvm-hold.c"
 
 missing=0
-for bin in $(plan_bins "$kit"/plans/*); do
+for bin in $(python3 -B "$S/testplan.py" bins "$kit"/plans/*); do
 	if [ -x "$sout/$bin" ]; then
 		install -D -m 755 "$sout/$bin" "$kit/kvm/$bin"
 	else

@@ -43,9 +43,8 @@ elapsed() {
 	printf '%dm%02ds' $((s / 60)) $((s % 60))
 }
 
-# Debug kernels (KASAN, lockdep; KCSAN) run the same tests several times
-# slower, and build apart: out/linux-debug, out/linux-kcsan.
-rig_scale() { if [ "${DEBUG:-0}" != 0 ]; then echo 4; else echo 1; fi; }
+# Debug kernels (KASAN, lockdep; KCSAN) build apart: out/linux-debug,
+# out/linux-kcsan.
 rig_sfx() {
 	case ${DEBUG:-0} in
 	1) echo -debug ;;
@@ -119,83 +118,6 @@ apt_step() {
 	tail -n 15 "$log" >&2
 	info "error: $what failed (the end of its log is above)"
 	return 1
-}
-
-# selected <name>: RIG_TESTS is empty or one of its patterns matches <name>.
-selected() {
-	local p pats
-	[ -n "${RIG_TESTS:-}" ] || return 0
-	IFS=, read -ra pats <<<"$RIG_TESTS"
-	for p in "${pats[@]}"; do
-		# shellcheck disable=SC2053 # a glob on purpose
-		[[ $1 == $p ]] && return 0
-	done
-	return 1
-}
-
-# busybox_deb <dl-dir>: the arm64 busybox-static package fetch-source.sh got.
-busybox_deb() {
-	local deb
-	deb=$(ls "$1"/busybox-static_*_arm64.deb 2>/dev/null | head -1)
-	[ -n "$deb" ] || die "no busybox-static arm64 package in $1 (make tree fetches it)"
-	echo "$deb"
-}
-
-# boot_limit <plan> <boot> [cap]: seconds a boot may take, the sum of its
-# entries' limits plus boot time, capped (1500 s unless told) so that a boot
-# that hangs outside any test does not hold CI for the sum of all the tests'
-# limits.
-boot_limit() {
-	local s
-	s=$(python3 -B -c '
-import sys, os; sys.path.insert(0, sys.argv[1]); import results
-print(sum(t for _, t, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.environ.get("RIG_TESTS"))))
-' "$RIG_TOP/selftests" "$1" "$2")
-	s=$(( (s + 120) * $(rig_scale) ))
-	[ $s -le $((${3:-1500} * $(rig_scale))) ] || s=$((${3:-1500} * $(rig_scale)))
-	echo $s
-}
-
-# plan_names <plan> <boot> [prefix]: the names of the entries that <boot>
-# runs (those RIG_TESTS selects; only those starting with <prefix>), one
-# comma-separated line, empty when there are none.
-plan_names() {
-	python3 -B -c '
-import sys, os; sys.path.insert(0, sys.argv[1]); import results
-names = {n for n, _, _ in results.plan_entries(sys.argv[2], sys.argv[3], os.environ.get("RIG_TESTS"))}
-print(",".join(sorted(n for n in names if n.startswith(sys.argv[4]))))
-' "$RIG_TOP/selftests" "$1" "$2" "${3:-}"
-}
-
-# plan_bins <plan>...: the selftest binaries the plans' commands name:
-# "./name ..." at the start of a command or of a shell command inside it
-# (the other commands are the machine's own or the kit's bin/), without
-# the "./", one a line.
-plan_bins() {
-	awk -F'|' '!/^#/ && NF >= 4 {
-		cmd = substr($0, length($1 $2 $3) + 4)
-		while (match(cmd, /(^|[ ;&|(])\.\/[A-Za-z0-9_\/-]+/)) {
-			bin = substr(cmd, RSTART, RLENGTH)
-			sub(/^[ ;&|(]/, "", bin)
-			print substr(bin, 3)
-			cmd = substr(cmd, RSTART + RLENGTH)
-		}
-	}' "$@" | sort -u
-}
-
-# boot_conf <boot>: "<extra kernel command line>|<suffix to QEMU's -cpu max>".
-#   vhe, nvhe, protected: KVM's three host modes.
-#   vhe-v3: VHE on a CPU that reports Neoverse-V3 r0p2 (0x410fd842), which the
-#     kernel trusts to do BBM level 2 without TLB conflict aborts
-#     (ARM64_HAS_BBML3); QEMU's max CPU never raises them.
-boot_conf() {
-	case $1 in
-	vhe) echo "|" ;;
-	nvhe) echo "kvm-arm.mode=nvhe|" ;;
-	protected) echo "kvm-arm.mode=protected|" ;;
-	vhe-v3) echo "|,midr=0x410fd842" ;;
-	*) die "unknown boot '$1' (known: vhe nvhe protected vhe-v3)" ;;
-	esac
 }
 
 # base_kernel <tree> <kernel-out>: the unpatched kernel (the tree's rig-base

@@ -44,16 +44,29 @@
       `make check BASELINE=1` verifies on the unpatched kernel.  Exit
       status 1 when anything failed.
 """
-import fnmatch
-import hashlib
 import json
 import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testplan  # noqa: E402
+
 KSFT_SKIP = 4
-NOT_RUN = 'not run'     # never a known baseline failure: the rig or guest broke
 NOT_FOUND = 127         # the kit's runner: no such binary or module
+# A case's status.  NOT_RUN: it never ran (the guest stopped before it, its
+# binary or module is missing, a KUnit module printed no results), so it
+# tested nothing; TIMEOUT: killed at its time limit, or hung (watchdog.py).
+# Both count as failed, and neither is ever a known baseline failure nor
+# rerun on the unpatched kernel: a time limit is the rig's, not the kernel's
+# (make timing measures it).  KNOWN is the summary's: a failure the
+# unpatched kernel shows too, or one that hit a listed upstream splat.
+PASS, FAIL, SKIP, NOT_RUN, TIMEOUT, KNOWN = 'pass', 'fail', 'skip', 'not-run', 'timeout', 'known'
+LABEL = {PASS: 'PASS', FAIL: 'FAIL', SKIP: 'SKIP', NOT_RUN: 'NOT_RUN', TIMEOUT: 'TIMEOUT',
+         KNOWN: 'KNOWN'}
+FAILED = (FAIL, NOT_RUN, TIMEOUT)
+STOPPED_BEFORE = 'the guest stopped before it'
+DID_NOT_END = 'did not end (the guest died, or the boot hit its limit)'
 # The headline of a kernel splat (the lines after it belong to it).
 SPLAT = re.compile(r'(WARNING:|BUG:|Kernel panic|Oops|Unable to handle kernel|'
                    r'KASAN:|UBSAN:|possible circular locking|inconsistent lock state|'
@@ -107,24 +120,18 @@ SUBTEST = re.compile(r'^(?P<ind>\s*)# Subtest: (?P<name>\S+)')
 PFT_CASE = re.compile(r'^Test: (?P<name>.+?)\s*$')
 
 
-def plan_entries(plan, boot, only=None):
-    entries = []
-    with open(plan) as f:
-        for line in f:
-            line = line.rstrip('\n')
-            if not line.strip() or line.startswith('#'):
-                continue
-            name, tmo, boots, cmd = line.split('|', 3)
-            if boots != '*' and boot not in boots.split(','):
-                continue
-            if only and not any(fnmatch.fnmatchcase(name, p) for p in only.split(',')):
-                continue
-            entries.append((name, int(tmo), cmd))
-    return entries
+class Block(tuple):
+    """(rc or None, [output lines]) of one entry in a console log, with
+    .secs and .limit from its "@@RIG END" line (None when it has none)."""
+
+    def __new__(cls, rc, lines, secs=None, limit=None):
+        b = tuple.__new__(cls, (rc, lines))
+        b.secs, b.limit = secs, limit
+        return b
 
 
 def split_log(log):
-    """{entry: (rc or None, [output lines])}, boot finished, splats.
+    """{entry: Block}, boot finished, splats.
 
     splats is a list of (entry or None, headline)."""
     blocks, cur, done, splats = {}, None, False, []
@@ -133,10 +140,14 @@ def split_log(log):
             line = line.rstrip('\n')
             if line.startswith('@@RIG BEGIN '):
                 cur = line.split(' ', 2)[2]
-                blocks[cur] = (None, [])
+                blocks[cur] = Block(None, [])
             elif line.startswith('@@RIG END ') and cur:
                 m = re.search(r'rc=(\d+)', line)
-                blocks[cur] = (int(m.group(1)) if m else 1, blocks[cur][1])
+                secs = re.search(r'secs=(\d+)', line)
+                lim = re.search(r'limit=(\d+)', line)
+                blocks[cur] = Block(int(m.group(1)) if m else 1, blocks[cur][1],
+                                    int(secs.group(1)) if secs else None,
+                                    int(lim.group(1)) if lim else None)
                 cur = None
             elif line.startswith('@@RIG DONE'):
                 done = True
@@ -148,9 +159,13 @@ def split_log(log):
     return blocks, done, splats
 
 
-def cases_of(name, rc, lines):
-    """[(case, status, detail)] for one plan entry."""
+def cases_of(name, rc, lines, kind='selftest', secs=None, limit=None):
+    """[(case, status, detail)] for one plan entry of <kind> (testplan.py)
+    that printed <lines> and ended with <rc> after <secs> of its <limit>
+    (its "@@RIG END" line's)."""
     out = []
+    kunit = kind == 'kunit'
+    end = failure(rc, lines, secs, limit)
     # KTAP (KUnit, nested under "# Subtest: <suite>") or kselftest TAP.
     suite = None
     since = []              # the lines since the last result line
@@ -168,18 +183,18 @@ def cases_of(name, rc, lines):
         ind = len(m.group('ind').expandtabs())
         if ind > 4:
             continue        # parameters of a parameterised KUnit case
-        if ind == 0 and suite and name.startswith('kunit'):
+        if ind == 0 and suite and kunit:
             continue        # the suite's own summary line
         case = '%s/%s%s' % (name, suite + '.' if ind and suite else '',
                             m.group('name').strip() or '#' + m.group('num'))
         if m.group('dir') and m.group('dir').lower() == 'skip':
-            out.append((case, 'skip', l.strip()))
+            out.append((case, SKIP, l.strip()))
         else:
             detail = l.strip()
             if m.group('res') != 'ok':
                 detail += ktap_failure(m.group('name').strip(), before)
-            out.append((case, 'pass' if m.group('res') == 'ok' else 'fail', detail))
-    if not out and not name.startswith('kunit'):
+            out.append((case, PASS if m.group('res') == 'ok' else FAIL, detail))
+    if not out and not kunit:
         # arm64/page_fault_test: "Test: <name>" opens a case, "Skipped." marks
         # it skipped; it passed once the next case opens (its event counts are
         # checked after "Done."), and the last one shares the exit status.
@@ -193,25 +208,25 @@ def cases_of(name, rc, lines):
         for i, (n, skipped) in enumerate(cases):
             last = i == len(cases) - 1
             if skipped:
-                out.append(('%s/%s' % (name, n), 'skip', 'skipped by the test'))
+                out.append(('%s/%s' % (name, n), SKIP, 'skipped by the test'))
             elif not last or rc == 0:
-                out.append(('%s/%s' % (name, n), 'pass', ''))
+                out.append(('%s/%s' % (name, n), PASS, ''))
             elif rc == KSFT_SKIP:
-                out.append(('%s/%s' % (name, n), 'skip', 'skipped'))
+                out.append(('%s/%s' % (name, n), SKIP, 'skipped'))
             else:
-                out.append(('%s/%s' % (name, n), 'fail', failure_line(rc, lines)))
-    if not out and name.startswith('kunit') and rc is not None and rc != KSFT_SKIP:
+                out.append(('%s/%s' % (name, n),) + end)
+    if not out and kunit and rc is not None and rc != KSFT_SKIP:
         # A KUnit entry must report its cases; no KTAP means it never ran
         # (the kit's runner exits 4 when a host has no module for its
         # kernel and no build tree to make one: a skip, with the reason).
-        out.append((name, 'fail', NOT_RUN + ': no KTAP results (%s)' % failure_line(rc, lines)))
-    if not out or (rc not in (0, KSFT_SKIP) and all(s != 'fail' for _, s, _ in out)):
+        out.append((name, NOT_RUN, 'no KTAP results (%s)' % end[1]))
+    if not out or (rc not in (0, KSFT_SKIP) and all(s not in FAILED for _, s, _ in out)):
         if rc == 0:
-            out.append((name, 'pass', ''))
+            out.append((name, PASS, ''))
         elif rc == KSFT_SKIP:
-            out.append((name, 'skip', skip_line(lines)))
+            out.append((name, SKIP, skip_line(lines)))
         else:
-            out.append((name, 'fail', failure_line(rc, lines)))
+            out.append((name,) + end)
     seen, uniq = {}, []
     for c, s, d in out:
         seen[c] = seen.get(c, 0) + 1
@@ -241,13 +256,23 @@ def ktap_failure(case, before):
     return (': ' + ' | '.join(said))[:400] if said else ''
 
 
-def failure_line(rc, lines):
+def failure(rc, lines, secs=None, limit=None):
+    """(status, detail) of an entry that ended with <rc> (None: it never
+    ended) after printing <lines>, <secs> into its <limit>."""
     if rc is None:
-        return NOT_RUN + ' to the end (guest died or timed out)'
+        return FAIL, DID_NOT_END
+    if rc == 137 and limit and secs is not None and secs >= limit:
+        return TIMEOUT, 'killed at its %d s limit' % limit
+    if rc == 137 and limit:
+        return FAIL, 'killed (SIGKILL before its %d s limit: the OOM killer?)' % limit
     if rc == 137:
-        return 'killed (SIGKILL: the per-test timeout, or the OOM killer)'
+        return FAIL, 'killed (SIGKILL: the OOM killer, or the per-test timeout)'
     if rc == NOT_FOUND:
-        return NOT_RUN + ': binary or module missing'
+        return NOT_RUN, 'binary or module missing'
+    return FAIL, failure_line(rc, lines)
+
+
+def failure_line(rc, lines):
     for i, l in enumerate(lines):
         if 'Test Assertion Failure' in l:
             # The kselftest library prints "file:line: expression", then
@@ -272,11 +297,11 @@ def skip_line(lines):
     return 'skipped (exit 4)'
 
 
-def cmd_parse(plan, boot, log, out):
+def cmd_parse(plan, boot, log, out, only=None):
     blocks, done, splats = split_log(log)
     issues = known_issues()
     res = {'boot': boot, 'log': os.path.abspath(log), 'complete': done,
-           'cases': {}, 'known': {}}
+           'cases': {}, 'known': {}, 'kinds': {}}
     unknown, known = [], []
     for entry, headline in splats:
         desc = known_issue(headline, issues)
@@ -288,23 +313,28 @@ def cmd_parse(plan, boot, log, out):
         else:
             unknown.append(headline)
     hung = stall_of(log)
-    for name, _, _ in plan_entries(plan, boot, os.environ.get('RIG_TESTS')):
-        if name not in blocks:
-            res['cases'][name] = ['fail', NOT_RUN + ': the guest stopped before it']
+    if not isinstance(plan, testplan.Plan):
+        plan = testplan.Plan(plan)
+    if only is None:
+        only = os.environ.get('RIG_TESTS')
+    for e in plan.select(boot, only):
+        res['kinds'][e.name] = e.kind
+        if e.name not in blocks:
+            res['cases'][e.name] = [NOT_RUN, STOPPED_BEFORE]
             continue
-        rc, lines = blocks[name]
-        if rc is None and hung and hung[0] == name:
-            res['cases'][name] = ['fail', hung[1]]
+        b = blocks[e.name]
+        if b[0] is None and hung and hung[0] == e.name:
+            res['cases'][e.name] = [TIMEOUT, hung[1]]
             continue
-        for case, status, detail in cases_of(name, rc, lines):
+        for case, status, detail in cases_of(e.name, b[0], b[1], e.kind, b.secs, b.limit):
             res['cases'][case] = [status, detail]
     if unknown:
-        res['cases']['kernel-log'] = ['fail', 'splat: ' + unknown[0][:160]]
+        res['cases']['kernel-log'] = [FAIL, 'splat: ' + unknown[0][:160]]
         res['known'].pop('kernel-log', None)
     elif known:
-        res['cases']['kernel-log'] = ['fail', 'splat: ' + known[0][:160]]
+        res['cases']['kernel-log'] = [FAIL, 'splat: ' + known[0][:160]]
     else:
-        res['cases']['kernel-log'] = ['pass', '']
+        res['cases']['kernel-log'] = [PASS, '']
     with open(out, 'w') as f:
         json.dump(res, f, indent=1)
 
@@ -330,8 +360,7 @@ def cmd_remaining(fn):
     guest died, in plan order: a boot of just these resumes the plan."""
     with open(fn) as f:
         cases = json.load(f)['cases']
-    left = [c for c, (s, d) in cases.items()
-            if s == 'fail' and d == NOT_RUN + ': the guest stopped before it']
+    left = [c for c, (s, d) in cases.items() if s == NOT_RUN and d == STOPPED_BEFORE]
     # A guest that died before its first entry would die again: no resume.
     if len(left) < sum(1 for c in cases if c != 'kernel-log'):
         print(','.join(left))
@@ -350,9 +379,10 @@ def cmd_merge_resumed(first, resumed):
         a['cases'].pop(entry_of(case), None)
         a['cases'][case] = v
     # kernel-log: an unknown splat in either boot wins, as in cmd_merge.
-    ka, kb = a['cases'].get('kernel-log', ['pass', '']), b['cases'].get('kernel-log', ['pass', ''])
-    a_unknown = ka[0] == 'fail' and 'kernel-log' not in a['known']
-    b_unknown = kb[0] == 'fail' and 'kernel-log' not in b['known']
+    ka, kb = a['cases'].get('kernel-log', [PASS, '']), b['cases'].get('kernel-log', [PASS, ''])
+    a_unknown = ka[0] == FAIL and 'kernel-log' not in a['known']
+    b_unknown = kb[0] == FAIL and 'kernel-log' not in b['known']
+    a.setdefault('kinds', {}).update(b.get('kinds', {}))
     for entry, desc in b['known'].items():
         if entry != 'kernel-log':
             a['known'].setdefault(entry, desc)
@@ -361,7 +391,7 @@ def cmd_merge_resumed(first, resumed):
     elif b_unknown:
         a['cases']['kernel-log'] = kb
         a['known'].pop('kernel-log', None)
-    elif kb[0] == 'fail' and ka[0] == 'pass':
+    elif kb[0] == FAIL and ka[0] == PASS:
         a['cases']['kernel-log'] = kb
         a['known']['kernel-log'] = b['known']['kernel-log']
     a['complete'] = b['complete']
@@ -395,7 +425,7 @@ def cmd_merge(first, retry):
             a['known'][entry] = b['known'][entry]
         else:
             del a['known'][entry]
-    if b['cases'].get('kernel-log', ['pass'])[0] == 'fail' and 'kernel-log' not in b['known']:
+    if b['cases'].get('kernel-log', [PASS])[0] == FAIL and 'kernel-log' not in b['known']:
         a['cases']['kernel-log'] = b['cases']['kernel-log']
         a['known'].pop('kernel-log', None)
     a.setdefault('retried', []).append(os.path.abspath(b['log']))
@@ -407,20 +437,34 @@ def entry_of(case):
     return case.split('/', 1)[0].split('#', 1)[0]
 
 
-def cmd_failing(files):
+def needs_baseline(res, case, status, detail, listed):
+    """The baseline policy: is <case> (of the results <res>) rerun on the
+    unpatched kernel?  Only a plain failure of a test the unpatched kernel
+    can run: not a KUnit case (the module needs the series), not a time
+    limit or a hang (intermittent: one rerun cannot clear it, and would cost
+    a kernel build), not an entry that never ran, and not a failure that
+    selftests/known-failures lists, failing the way listed (listed is {}
+    with RIG_BASELINE=1: then the list itself is checked)."""
+    kind = res.get('kinds', {}).get(entry_of(case), 'selftest')
+    return (status == FAIL and case != 'kernel-log' and kind != 'kunit' and
+            detail != DID_NOT_END and not listed_failure(case, detail, listed))
+
+
+def failing(files, baseline=False):
+    """The entries whose cases need a baseline run, in name order."""
     names = set()
-    listed = {} if os.environ.get('RIG_BASELINE') == '1' else known_failures()
+    listed = {} if baseline else known_failures()
     for fn in files:
         with open(fn) as f:
-            for case, (status, detail) in json.load(f)['cases'].items():
-                # A hang is intermittent: one rerun on the unpatched
-                # kernel cannot clear it, and would cost a kernel build.
-                if (status == 'fail' and case != 'kernel-log' and
-                        not case.startswith('kunit') and
-                        not detail.startswith('hung ') and
-                        not listed_failure(case, detail, listed)):
-                    names.add(entry_of(case))
-    print(','.join(sorted(names)))
+            res = json.load(f)
+        for case, (status, detail) in res['cases'].items():
+            if needs_baseline(res, case, status, detail, listed):
+                names.add(entry_of(case))
+    return sorted(names)
+
+
+def cmd_failing(files):
+    print(','.join(failing(files, os.environ.get('RIG_BASELINE') == '1')))
 
 
 def cmd_host(name, rc, log, out):
@@ -432,7 +476,7 @@ def cmd_host(name, rc, log, out):
         if errs:
             detail += ': ' + errs[-1][len('[rig] error: '):][:200]
     res = {'boot': 'host', 'log': os.path.abspath(log), 'complete': True,
-           'cases': {name: ['pass' if rc == '0' else 'fail', detail]}, 'known': {}}
+           'cases': {name: [PASS if rc == '0' else FAIL, detail]}, 'known': {}}
     with open(out, 'w') as f:
         json.dump(res, f, indent=1)
 
@@ -443,18 +487,50 @@ def same_failure(series, base):
     compared may differ.  A test that fails on the unpatched kernel for
     another reason (an option or a stat it lacks) says nothing about the
     series' failure."""
-    if base.startswith(NOT_RUN):
+    if base == DID_NOT_END:
         return False
     def norm(d):
         return re.sub(r'0x[0-9a-fA-F]+', '0x?', d)
     return norm(series) == norm(base)
 
 
-def cmd_summary(specs):
-    npass = nfail = nskip = nknown = 0
+def judge(s, case, status, detail, base, listed):
+    """The summary's verdict on one case of the results <s>: (label, why).
+    <base> is the unpatched kernel's cases for the same boot ({} when there
+    was no baseline run); <listed> is selftests/known-failures."""
+    known = s.get('known', {})
+    if status in (FAIL, TIMEOUT) and entry_of(case) in known:
+        return KNOWN, 'known upstream issue: %s' % known[entry_of(case)]
+    if status in (PASS, SKIP):
+        return status, ''
+    if status == FAIL and case != 'kernel-log' and s['boot'] != 'host':
+        if base.get(case, [None])[0] == FAIL and same_failure(detail, base[case][1]):
+            return KNOWN, 'fails on the unpatched kernel too: %s' % base[case][1]
+        if case not in base and listed_failure(case, detail, listed):
+            return KNOWN, 'listed in selftests/known-failures: %s' % listed_failure(
+                case, detail, listed)
+    if s['boot'] == 'host':
+        return status, 'a host check, not rerun on the unpatched kernel; log: %s' % s['log']
+    if status == NOT_RUN:
+        return status, 'it tested nothing'
+    if status == TIMEOUT:
+        return status, 'a time limit is never a baseline failure'
+    bst = base.get(case, [None, ''])
+    return status, {PASS: 'passes on the unpatched kernel',
+                    FAIL: 'fails differently on the unpatched kernel: %s' % bst[1],
+                    SKIP: 'skipped on the unpatched kernel',
+                    NOT_RUN: 'did not run on the unpatched kernel',
+                    TIMEOUT: 'timed out on the unpatched kernel: %s' % bst[1],
+                    None: 'no baseline result'}[bst[0]]
+
+
+def summary(specs, out=None):
+    """Print every case of the results <specs> ((series json, baseline json
+    or None) pairs) and the closing line; the counts by label."""
+    out = out or sys.stdout
+    counts = dict.fromkeys(LABEL, 0)
     listed = known_failures()
-    for spec in specs:
-        series, _, base = spec.partition(':')
+    for series, base in specs:
         with open(series) as f:
             s = json.load(f)
         b = {}
@@ -462,52 +538,39 @@ def cmd_summary(specs):
             with open(base) as f:
                 b = json.load(f)['cases']
         print('== boot %s (console log: %s%s)' % (
-            s['boot'], s['log'], ''.join(', retry: ' + r for r in s.get('retried', []))))
-        known = s.get('known', {})
+            s['boot'], s['log'], ''.join(', retry: ' + r for r in s.get('retried', []))),
+            file=out)
         for case, (status, detail) in s['cases'].items():
-            if status == 'fail' and entry_of(case) in known:
-                nskip += 1
-                nknown += 1
-                print('  KNOWN  %s: %s [known upstream issue: %s]'
-                      % (case, detail, known[entry_of(case)]))
-            elif status == 'pass':
-                npass += 1
-                print('  PASS   %s' % case)
-            elif status == 'skip':
-                nskip += 1
-                print('  SKIP   %s: %s' % (case, detail))
-            elif (case != 'kernel-log' and not detail.startswith(NOT_RUN) and
-                  b.get(case, ['none'])[0] == 'fail' and
-                  same_failure(detail, b[case][1])):
-                nskip += 1
-                nknown += 1
-                print('  KNOWN  %s: %s [fails on the unpatched kernel too: %s]'
-                      % (case, detail, b[case][1]))
-            elif (case not in b and case != 'kernel-log' and
-                  listed_failure(case, detail, listed)):
-                nskip += 1
-                nknown += 1
-                print('  KNOWN  %s: %s [listed in selftests/known-failures: %s]'
-                      % (case, detail, listed_failure(case, detail, listed)))
-            else:
-                nfail += 1
-                why = {'pass': 'passes on the unpatched kernel',
-                       'fail': 'fails differently on the unpatched kernel: %s'
-                               % b.get(case, ['', ''])[1],
-                       'skip': 'skipped on the unpatched kernel',
-                       'none': 'no baseline result'}[b.get(case, ['none'])[0]]
-                if s['boot'] == 'host':
-                    why = 'a host check, not rerun on the unpatched kernel; log: %s' % s['log']
-                print('  FAIL   %s: %s [%s]' % (case, detail, why))
-    if nknown:
+            label, why = judge(s, case, status, detail, b, listed)
+            counts[label] += 1
+            text = '  %-6s %s' % (LABEL[label], case)
+            if detail:
+                text += ': ' + detail
+            if why:
+                text += ' [%s]' % why
+            print(text, file=out)
+    if counts[KNOWN]:
         print('(%d of the skipped are KNOWN: they fail on the unpatched kernel as '
               'well (rerun there, or listed in selftests/known-failures), or hit '
-              'a known upstream issue)' % nknown)
-    line = '%d passed, %d failed' % (npass, nfail)
-    if nskip:
-        line += ', %d skipped' % nskip
-    print(line)
-    return 1 if nfail else 0
+              'a known upstream issue)' % counts[KNOWN], file=out)
+    failed = sum(counts[x] for x in FAILED)
+    if counts[NOT_RUN] or counts[TIMEOUT]:
+        print('(of the failed, %d NOT_RUN and %d TIMEOUT)' % (counts[NOT_RUN], counts[TIMEOUT]),
+              file=out)
+    line = '%d passed, %d failed' % (counts[PASS], failed)
+    if counts[SKIP] + counts[KNOWN]:
+        line += ', %d skipped' % (counts[SKIP] + counts[KNOWN])
+    print(line, file=out)
+    return counts
+
+
+def cmd_summary(specs):
+    pairs = []
+    for spec in specs:
+        series, _, base = spec.partition(':')
+        pairs.append((series, base or None))
+    counts = summary(pairs)
+    return 1 if sum(counts[x] for x in FAILED) else 0
 
 
 def cmd_log(log, outdir):
@@ -544,25 +607,26 @@ def cmd_log(log, outdir):
               file=sys.stderr)
         return 2
     # The kit's plan is this one without the live migration entries
-    # (selftests/kit.sh); one from another commit is refused.
-    with open(path) as f:
-        entries = [l for l in f if l.strip() and not l.startswith('#')]
-    kit = [l for l in entries if 'migrate-run' not in l]
+    # (selftests/kit.sh, testplan.kit_lines); one from another commit is
+    # refused.
+    try:
+        plan = testplan.Plan(path)
+        kit = testplan.Plan(path + ' (the kit\'s)', testplan.kit_lines(path))
+    except testplan.PlanError as e:
+        print('results.py: %s' % e, file=sys.stderr)
+        return 2
     os.makedirs(outdir, exist_ok=True)
-    if digest and digest != hashlib.sha256(''.join(entries).encode()).hexdigest():
-        if digest != hashlib.sha256(''.join(kit).encode()).hexdigest():
+    if digest and digest != plan.digest():
+        if digest != kit.digest():
             print('results.py: %s ran another %s than %s (its entries differ: a kit from '
                   'another commit?)' % (log, name, path), file=sys.stderr)
             return 2
-        path = os.path.join(outdir, name + '.kit')
-        with open(path, 'w') as f:
-            f.writelines(kit)
+        plan = kit
     print('The machine (%s):' % log)
     for m in machine:
         print('  ' + m)
     out = os.path.join(outdir, '%s.json' % boot)
-    os.environ['RIG_TESTS'] = tests         # the entries the run was told to run
-    cmd_parse(path, boot, log, out)
+    cmd_parse(plan, boot, log, out, tests)  # the entries the run was told to run
     return cmd_summary([out])
 
 

@@ -1,20 +1,29 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Unit tests of results.py on saved console logs (selftests/testdata/).
+"""Unit tests of results.py, testplan.py and rig.py on saved console logs
+(selftests/testdata/).
 
     python3 selftests/test_results.py [-v] [test name...]
 
 A second or two, nothing booted: make check runs it first, as the host case
-parser-tests (selftests/check.sh).  Each test parses logs of testdata/ (see
-testdata/README) against testdata/plan as check.sh does, for a boot of the
-entries the log ran, and checks the cases, statuses and details, and what
-remaining, merge-resumed, known-hit, merge, failing and summary make of
-them.  testdata/known-failures and testdata/known-issues stand in for the
-lists of selftests/, so that the tests do not change when the lists do.
-The last line says how it went: "[rig] error: ..." (what results.py host
-reports) when a test failed.
+parser-tests (selftests/rig.py check).  The plan tests read testdata/plan and
+every plan of selftests/ with testplan.Plan (entries by boot and pattern,
+kinds from the commands, limits, the checksum the kit's runner prints, the
+kit's copy, errors by file:line).  The others parse logs of testdata/ (see
+testdata/README) against testdata/plan as rig.py check does, for a boot of the
+entries the log ran, and check the cases, their statuses (pass, fail, skip,
+not-run, timeout) and details, and what remaining, merge-resumed,
+known-hit, merge, failing (the baseline policy, results.needs_baseline)
+and summary (results.judge: KNOWN, the counts) make of them; and results.py
+log of a kit run.  testdata/known-failures and testdata/known-issues stand
+in for the lists of selftests/, so that the tests do not change when the
+lists do.  DriverTest runs rig.py's Guest on saved logs printed by a stand-in
+for QEMU: the live progress lines, a boot that died, the boot's limit, the
+boot table's command lines, the mutants' verdicts.  The last line says how it went: "[rig] error: ..." (what
+results.py host reports) when a test failed.
 """
 import contextlib
+import glob
 import io
 import json
 import os
@@ -31,7 +40,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'testdata')
 PLAN = os.path.join(DATA, 'plan')
 sys.path.insert(0, HERE)
+import boots  # noqa: E402
 import results  # noqa: E402
+import testplan  # noqa: E402
 
 # The boot and the entries (RIG_TESTS) each log of testdata/ ran.
 LOGS = {
@@ -43,12 +54,16 @@ LOGS = {
     'died': ('vhe', 'cpucap*,dirty_log_perf_test.w1,page_fault_test,stage2_block_transitions'),
     'resumed': ('vhe', 'stage2_block_transitions'),
     'hang': ('vhe', 'cpucap*,mmu_stress_test,kunit.s2_pgtable'),
+    'timeout': ('vhe', 'cpucap*,hw_dirty_log_test,dirty_log_perf_test.w1,page_fault_test,'
+                'stage2_block_transitions'),
 }
 SPLAT = ('WARNING: arch/arm64/kvm/debug.c:157 at kvm_vcpu_load_debug+0x148/0x22c, '
          'CPU#1: hw_dirty_log_te/239')
 PFT_FAIL = ('exit 254: arm64/page_fault_test.c:632: test->expected_events.uffd_faults == '
             'events.uffd_faults; 0x2 != 0x1 (test->expected_events.uffd_faults != '
             'events.uffd_faults)')
+KILLED = 'killed (SIGKILL: the OOM killer, or the per-test timeout)'
+KILLED_EARLY = 'killed (SIGKILL before its %d s limit: the OOM killer?)'
 KNOWN_NOTE = ('(%d of the skipped are KNOWN: they fail on the unpatched kernel as well '
               '(rerun there, or listed in selftests/known-failures), or hit a known '
               'upstream issue)')
@@ -69,10 +84,17 @@ def save(fn, res):
 
 
 def output(fn, *args):
-    """(what fn(*args) prints, what it returns)."""
+    """(what fn(*args) prints, what it returns).  results.summary's out=
+    is the sys.stdout of when results was imported, which redirect_stdout
+    does not change: while fn runs, summary is handed the redirected one."""
     buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        rc = fn(*args)
+    summary = results.summary
+    results.summary = lambda specs, out=None: summary(specs, out or sys.stdout)
+    try:
+        with contextlib.redirect_stdout(buf):
+            rc = fn(*args)
+    finally:
+        results.summary = summary
     return buf.getvalue(), rc
 
 
@@ -81,8 +103,22 @@ def statuses(res):
 
 
 def block(log, entry):
-    """(rc, output lines) of <entry> in testdata/<log>.log."""
+    """(rc, output lines) of <entry> in testdata/<log>.log (a results.Block:
+    .secs and .limit too)."""
     return results.split_log(data(log + '.log'))[0][entry]
+
+
+def renamed(log, names, dest):
+    """testdata/<log>.log with its entries renamed (<names>: {old: new})
+    written to <dest>."""
+    with open(data(log + '.log')) as f:
+        text = f.read()
+    for old, new in names.items():
+        text = re.sub(r'^(@@RIG (?:BEGIN|END) )%s(?= |$)' % re.escape(old), r'\g<1>' + new, text,
+                      flags=re.M)
+    with open(dest, 'w') as f:
+        f.write(text)
+    return dest
 
 
 class Case(unittest.TestCase):
@@ -92,51 +128,233 @@ class Case(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix='parser-tests.')
         self.saved = (results.KNOWN_ISSUES, results.KNOWN_FAILURES,
-                      {v: os.environ.pop(v) for v in ('RIG_TESTS', 'RIG_BASELINE')
+                      {v: os.environ.pop(v) for v in ('RIG_TESTS', 'RIG_BASELINE', 'RIG_PLANS')
                        if v in os.environ})
         results.KNOWN_ISSUES = data('known-issues')
         results.KNOWN_FAILURES = data('known-failures')
 
     def tearDown(self):
         results.KNOWN_ISSUES, results.KNOWN_FAILURES, env = self.saved
-        os.environ.pop('RIG_TESTS', None)
-        os.environ.pop('RIG_BASELINE', None)
+        for v in ('RIG_TESTS', 'RIG_BASELINE', 'RIG_PLANS'):
+            os.environ.pop(v, None)
         os.environ.update(env)
         shutil.rmtree(self.tmp)
 
-    def parse(self, log, name=None, tests=None, path=None):
+    def parse(self, log, name=None, tests=None, path=None, plan=PLAN):
         """results.py parse of testdata/<log>.log (or <path>) for the boot
-        and entries it ran (or <tests>), into <name>.json: (result, file)."""
+        and entries it ran (or <tests>), against <plan> (a file or a
+        testplan.Plan), into <name>.json: (result, file)."""
         boot, ran = LOGS[log]
         out = os.path.join(self.tmp, (name or log) + '.json')
         os.environ['RIG_TESTS'] = tests or ran
         try:
-            results.cmd_parse(PLAN, boot, path or data(log + '.log'), out)
+            results.cmd_parse(plan, boot, path or data(log + '.log'), out)
         finally:
             del os.environ['RIG_TESTS']
         return load(out), out
+
+    def summary(self, *specs):
+        """results.py summary of <specs> ("series.json[:baseline.json]"):
+        (what it prints, its exit status)."""
+        return output(results.cmd_summary, list(specs))
+
+    def known_failures(self, *lines):
+        """A known-failures list of <lines> (case|detail|what) instead of
+        testdata/'s."""
+        results.KNOWN_FAILURES = os.path.join(self.tmp, 'known-failures')
+        with open(results.KNOWN_FAILURES, 'w') as f:
+            f.writelines(l + '\n' for l in lines)
 
     def no_known_issues(self):
         results.KNOWN_ISSUES = os.path.join(self.tmp, 'no-known-issues')
 
 
 class PlanTest(Case):
-    def test_plan_entries(self):
-        """The plan's entries for a boot, narrowed by RIG_TESTS patterns."""
-        self.assertEqual([n for n, _, _ in results.plan_entries(PLAN, 'protected')],
+    def plan(self, *lines):
+        """A testplan.Plan of <lines> (the file "t")."""
+        return testplan.Plan('t', [l + '\n' for l in lines])
+
+    def test_select(self):
+        """The plan's entries for a boot ("*": all of them), narrowed by
+        RIG_TESTS patterns, in the plan's order."""
+        plan = testplan.Plan(PLAN)
+        self.assertEqual([e.name for e in plan.select('protected')],
                          ['cpucap.stage2_hw_dbm', 'page_fault_test',
                           'stage2_block_transitions', 'mmu_stress_test'])
-        self.assertEqual(results.plan_entries(PLAN, 'vhe', 'kunit*,mmu*'),
-                         [('mmu_stress_test', 480, './mmu_stress_test -c 2 -m 1 -s 1'),
-                          ('kunit.s2_pgtable', 120, 'kunit:kvm_s2_pgtable_test'),
-                          ('kunit.missing', 120, 'kunit:kvm_missing_test')])
+        self.assertEqual([(e.name, e.limit, e.cmd, e.kind)
+                          for e in plan.select('vhe', 'kunit*,mmu*')],
+                         [('mmu_stress_test', 480, './mmu_stress_test -c 2 -m 1 -s 1', 'selftest'),
+                          ('kunit.s2_pgtable', 120, 'kunit:kvm_s2_pgtable_test', 'kunit'),
+                          ('kunit.missing', 120, 'kunit:kvm_missing_test', 'kunit')])
+        self.assertEqual([e.name for e in plan.select('vhe-v3', 'kunit*,mmu*')],
+                         ['kunit.s2_pgtable'])
+        self.assertEqual(len(plan.select()), 10)
+        self.assertEqual(plan.select('nvhe', 'nothing*'), [])
+        self.assertEqual([e.name for e in plan.select('vhe', kinds=('migrate', 'shell'))],
+                         ['cpucap.stage2_hw_dbm', 'migrate.dbm'])
+        e = plan.entry('page_fault_test')
+        self.assertEqual((e.boots, e.where), (None, PLAN + ':9'))
+        self.assertTrue(e.runs_in('protected'))
+        e = plan.entry('mmu_stress_test')
+        self.assertEqual(e.boots, ('vhe', 'protected'))
+        self.assertFalse(e.runs_in('nvhe'))
+        self.assertIsNone(plan.entry('nothing'))
+
+    def test_limit(self):
+        """A boot's limit: its entries' limits and 120 s of boot, times
+        the scale, capped (1500 s unless told, times the scale)."""
+        plan = testplan.Plan(PLAN)
+        self.assertEqual(plan.limit('nvhe'), 30 + 60 + 90 + 60 + 120)
+        self.assertEqual(plan.limit('protected', scale=4), (30 + 90 + 60 + 480 + 120) * 4)
+        self.assertEqual(plan.limit('vhe', 'kunit*,mmu*'), 480 + 120 + 120 + 120)
+        self.assertEqual(plan.limit('vhe', 'nothing*'), 120)
+        self.assertEqual(plan.limit('vhe'), 1500)       # 1380 s of entries: at the cap
+        self.assertEqual(plan.limit('vhe', cap=1000), 1000)
+        self.assertEqual(plan.limit('vhe', scale=4, cap=1000), 4000)
+
+    def runner_digest(self, path):
+        """The "plan entries sha256" the kit's runner prints for <path>:
+        its own command, taken from selftests/kit/run."""
+        with open(os.path.join(HERE, 'kit', 'run')) as f:
+            m = re.search(r'^echo "@@RIG MACHINE plan entries sha256: \$\((.+)\)"$', f.read(),
+                          re.M)
+        self.assertTrue(m, 'selftests/kit/run prints no "plan entries sha256" line')
+        run = subprocess.run(['sh', '-c', m.group(1)], env=dict(os.environ, plan=path),
+                             capture_output=True, text=True, check=True)
+        return run.stdout.strip()
+
+    def test_digest(self):
+        """Plan.digest() is the runner's checksum: of the plan, and of the
+        kit's copy (that of testdata/kit-run.log)."""
+        self.assertEqual(testplan.Plan(PLAN).digest(), self.runner_digest(PLAN))
+        kit = os.path.join(self.tmp, 'plan')
+        with open(kit, 'w') as f:
+            f.writelines(testplan.kit_lines(PLAN))
+        self.assertEqual(testplan.Plan(kit).digest(), self.runner_digest(kit))
+        self.assertEqual(testplan.Plan(kit).digest(),
+                         '6a8d1354c4933143c74ac33e434445426fb97b05d6be0129fbea456ae252c38b')
+        self.assertNotEqual(testplan.Plan(kit).digest(), testplan.Plan(PLAN).digest())
+        # Comments and blank lines are not in it; a plan without a final
+        # newline is the same plan.
+        with open(PLAN) as f:
+            lines = f.readlines()
+        other = testplan.Plan('other', ['# a comment\n', '\n'] + lines[:-1] + [lines[-1].rstrip()])
+        self.assertEqual(other.digest(), testplan.Plan(PLAN).digest())
+
+    def test_kit_lines(self):
+        """The kit's copy of a plan: the migrate entries left out, a line
+        that names them first; a plan without any is as it is."""
+        with open(PLAN) as f:
+            lines = f.readlines()
+        kit = testplan.kit_lines(PLAN)
+        self.assertEqual(kit[0], "# The kit leaves out migrate.dbm: live migration needs the "
+                         "guest's QEMU and L2 guest, which only make migrate and make check's "
+                         "rig pack.\n")
+        self.assertEqual(kit[1:], [l for l in lines if not l.startswith('migrate.dbm|')])
+        self.assertEqual([e.name for e in testplan.Plan('kit', kit).entries],
+                         [e.name for e in testplan.Plan(PLAN).entries if e.kind != 'migrate'])
+        self.assertEqual(output(testplan.main, ['kit', PLAN]), (''.join(kit), 0))
+        path = os.path.join(HERE, 'plan.main')
+        self.assertFalse(testplan.Plan(path).select(kinds=('migrate',)))
+        with open(path) as f:
+            self.assertEqual(testplan.kit_lines(path), f.readlines())
+
+    def test_bins(self):
+        """The selftest binaries the commands name, alone or after a helper;
+        none for KUnit, shell and migrate entries."""
+        plan = testplan.Plan(PLAN)
+        self.assertEqual({e.name: e.bins for e in plan.entries if e.bins}, {
+            'hw_dirty_log_test': ['arm64/hw_dirty_log_test'],
+            'dirty_log_perf_test.w1': ['dirty_log_perf_test'],
+            'page_fault_test': ['arm64/page_fault_test'],
+            'stage2_block_transitions': ['arm64/stage2_block_transitions'],
+            'set_id_regs': ['arm64/set_id_regs'],
+            'mmu_stress_test': ['mmu_stress_test']})
+        self.assertEqual(output(testplan.main, ['bins', PLAN]), (
+            'arm64/hw_dirty_log_test\narm64/page_fault_test\narm64/set_id_regs\n'
+            'arm64/stage2_block_transitions\ndirty_log_perf_test\nmmu_stress_test\n', 0))
+        self.assertEqual(self.plan('a|60|*|sh -c "cd /tmp; ./a -x && (./b/c)"').entries[0].bins,
+                         ['a', 'b/c'])
+
+    def test_kind_from_command(self):
+        """An entry's kind is its command's, never its name's."""
+        plan = self.plan('hw_dirty_log_test|120|vhe|kunit:kvm_s2_pgtable_test',
+                         'kunit.set_id_regs|60|vhe|./arm64/set_id_regs',
+                         'kunit.helper|60|vhe|expect-strategy 1 ./dirty_log_test -m 3',
+                         'mig.dbm|300|vhe|migrate-run -n dbm -s dbm',
+                         'kunit.mig|300|vhe|sh -c "cd /tmp && migrate-run -n x"',
+                         'migrate-runner|30|*|migrate-runner -x',
+                         'kunit.shell|30|*|sh -c \'dmesg | grep kunit\'')
+        self.assertEqual([(e.name, e.kind) for e in plan.entries], [
+            ('hw_dirty_log_test', 'kunit'),
+            ('kunit.set_id_regs', 'selftest'),
+            ('kunit.helper', 'selftest'),
+            ('mig.dbm', 'migrate'),
+            ('kunit.mig', 'migrate'),
+            ('migrate-runner', 'shell'),
+            ('kunit.shell', 'shell')])
+        self.assertEqual([(e.name, e.kind) for e in testplan.Plan(PLAN).entries
+                          if e.kind != 'selftest'],
+                         [('cpucap.stage2_hw_dbm', 'shell'), ('kunit.s2_pgtable', 'kunit'),
+                          ('kunit.missing', 'kunit'), ('migrate.dbm', 'migrate')])
+
+    def test_plan_errors(self):
+        """A plan that is not one: PlanError, naming file:line."""
+        ok = 'a|60|vhe|./a'
+        for line, msg in (
+                ('b|60|vhe', "t:3: not name|timeout-seconds|boots|command"),
+                ('b|60||./b', "t:3: not name|timeout-seconds|boots|command"),
+                ('b c|60|vhe|./b', "t:3: entry name 'b c': letters, digits and _.+- only"),
+                ('b|6O|vhe|./b', "t:3: b: the timeout '6O' is not a number of seconds"),
+                ('b|0|vhe|./b', "t:3: b: the timeout '0' is not a number of seconds"),
+                ('b|-1|vhe|./b', "t:3: b: the timeout '-1' is not a number of seconds"),
+                ('b|60|vhe,vhe3|./b',
+                 't:3: b: unknown boot vhe3 (known: vhe nvhe protected vhe-v3)'),
+                ('a|60|nvhe,vhe|./b', 't:3: entry a twice in boot vhe'),
+                ('a|60|*|./b', 't:3: entry a twice in boot vhe')):
+            with self.assertRaises(testplan.PlanError) as cm:
+                self.plan(ok, '# a comment', line)
+            self.assertEqual(str(cm.exception), msg)
+        # The same name in two boots that do not meet is two entries.
+        plan = self.plan(ok, 'a|90|vhe-v3|./a -b')
+        self.assertEqual([(e.limit, e.cmd) for e in plan.select('vhe')], [(60, './a')])
+        self.assertEqual([(e.limit, e.cmd) for e in plan.select('vhe-v3')], [(90, './a -b')])
+        self.assertEqual(plan.select('nvhe'), [])
+        # A file names itself; testplan.py lint says so and fails.
+        path = os.path.join(self.tmp, 'plan.bad')
+        with open(path, 'w') as f:
+            f.write('# a plan\n\na|60|nosuch|./a\n')
+        with self.assertRaises(testplan.PlanError) as cm:
+            testplan.Plan(path)
+        self.assertTrue(str(cm.exception).startswith(path + ':3: a: unknown boot nosuch'))
+        run = subprocess.run([sys.executable, '-B', os.path.join(HERE, 'testplan.py'), 'lint',
+                              PLAN, path], capture_output=True, text=True)
+        self.assertEqual(run.returncode, 1)
+        self.assertTrue(run.stderr.startswith('[rig] error: %s:3: a: unknown boot nosuch' % path),
+                        run.stderr)
+        with self.assertRaises(testplan.PlanError) as cm:
+            testplan.Plan(os.path.join(self.tmp, 'nosuch'))
+        self.assertIn('cannot read plan', str(cm.exception))
+
+    def test_real_plans(self):
+        """Every plan of selftests/ parses (testplan.py lint); plan.bench
+        has split_nobbm once in vhe and once in vhe-v3."""
+        paths = [os.path.join(HERE, 'plan')] + sorted(glob.glob(os.path.join(HERE, 'plan.*')))
+        self.assertIn(os.path.join(HERE, 'plan.bench'), paths)
+        for p in paths:
+            self.assertTrue(testplan.Plan(p).entries, p)
+        self.assertEqual(output(testplan.main, ['lint'] + paths), ('', 0))
+        bench = testplan.Plan(os.path.join(HERE, 'plan.bench'))
+        self.assertEqual([e.cmd for e in bench.entries if e.name == 'split_nobbm'],
+                         [e.cmd for b in ('vhe', 'vhe-v3')
+                          for e in bench.select(b, 'split_nobbm')])
+        self.assertEqual(len(bench.select(None, 'split_nobbm')), 2)
 
     def test_real_lists(self):
         """selftests/known-failures and known-issues parse: three fields
         (a case of a plan entry), a regex that compiles."""
-        names = {n for p in ('plan', 'plan.main', 'plan.migrate')
-                 for b in ('vhe', 'nvhe', 'protected', 'vhe-v3')
-                 for n, _, _ in results.plan_entries(os.path.join(HERE, p), b)}
+        names = {e.name for p in ('plan', 'plan.main', 'plan.migrate')
+                 for e in testplan.Plan(os.path.join(HERE, p)).entries}
         for case, detail, what in results.list_lines(
                 os.path.join(HERE, 'known-failures'), 3):
             self.assertIn(results.entry_of(case), names)
@@ -163,10 +381,11 @@ class KtapTest(Case):
             s + 's2_nobbm_collapse_reports_dirty': 'skip',
             s + 's2_nobbm_split_keeps_attrs': 'skip',
             s + 's2_nobbm_split_maps_fault': 'skip',
-            'kunit.missing': 'fail',
+            'kunit.missing': 'not-run',
             'kernel-log': 'pass'})
         self.assertTrue(res['complete'])
         self.assertEqual(res['known'], {})
+        self.assertEqual(res['kinds'], {'kunit.s2_pgtable': 'kunit', 'kunit.missing': 'kunit'})
         self.assertEqual(res['cases'][s + 's2_nobbm_split_collapse'][1],
                          'ok 16 s2_nobbm_split_collapse # SKIP no BBM level 3 without '
                          'conflict aborts (ARM64_HAS_BBML3)')
@@ -184,15 +403,38 @@ class KtapTest(Case):
              '== 0 (0x0) | (1 << (12 - 3)) == 512 (0x200)'])
 
     def test_kunit_module_missing(self):
-        """A KUnit entry without KTAP never ran: it fails, as not run."""
+        """A KUnit entry without KTAP never ran: NOT_RUN, with why; one the
+        runner skipped (exit 4) is a skip; one that never ended fails."""
         res, _ = self.parse('ktap')
         self.assertEqual(res['cases']['kunit.missing'],
-                         ['fail', 'not run: no KTAP results (not run: binary or module missing)'])
+                         ['not-run', 'no KTAP results (binary or module missing)'])
+        lines = ['insmod: cannot insert kvm_s2_pgtable_test.ko: Invalid parameters']
+        self.assertEqual(results.cases_of('kunit.s2_pgtable', 1, lines, 'kunit'), [
+            ('kunit.s2_pgtable', 'not-run', 'no KTAP results (exit 1)')])
+        self.assertEqual(results.cases_of('kunit.s2_pgtable', 4, ['SKIP: no module'], 'kunit'),
+                         [('kunit.s2_pgtable', 'skip', 'SKIP: no module')])
+        self.assertEqual(results.cases_of('kunit.s2_pgtable', None, [], 'kunit'),
+                         [('kunit.s2_pgtable', 'fail', results.DID_NOT_END)])
+
+    def test_parse_only(self):
+        """cmd_parse's <only> (the entries the boot ran) wins over
+        RIG_TESTS; "" is all of the boot's."""
+        out = os.path.join(self.tmp, 'only.json')
+        os.environ['RIG_TESTS'] = 'kunit*'
+        results.cmd_parse(PLAN, 'vhe', data('ktap.log'), out, 'kunit.missing')
+        self.assertEqual(load(out)['cases'], {
+            'kunit.missing': ['not-run', 'no KTAP results (binary or module missing)'],
+            'kernel-log': ['pass', '']})
+        results.cmd_parse(testplan.Plan(PLAN), 'vhe', data('ktap.log'), out, '')
+        self.assertEqual(list(load(out)['kinds']),
+                         [e.name for e in testplan.Plan(PLAN).select('vhe')])
 
     def test_kunit_never_rerun(self):
-        """failing leaves KUnit out (the unpatched kernel has no module)."""
+        """failing leaves KUnit out (the unpatched kernel has no module),
+        and the entry that never ran."""
         _, fn = self.parse('ktap')
         self.assertEqual(output(results.cmd_failing, [fn]), ('\n', None))
+        self.assertEqual(results.failing([fn]), [])
 
 
 class TapTest(Case):
@@ -240,7 +482,7 @@ class TapTest(Case):
         self.assertEqual(results.cases_of('stage2_block_transitions', 4, lines),
                          [('stage2_block_transitions', 'skip', 'skipped (exit 4)')])
         self.assertEqual(results.cases_of('hw_dirty_log_test', 127, []),
-                         [('hw_dirty_log_test', 'fail', 'not run: binary or module missing')])
+                         [('hw_dirty_log_test', 'not-run', 'binary or module missing')])
         # build/mutants/clear-flushes-memslot.log
         lines = ['==== Test Assertion Failure ====',
                  '  arm64/hw_dirty_log_test.c:353: tlbi == 64',
@@ -269,20 +511,20 @@ class PageFaultTest(Case):
             'kernel-log': ['pass', '']})
 
     def test_last_case_takes_exit_status(self):
-        """Only the last case shares the exit status: 0, 4, the kill."""
+        """Only the last case shares the exit status: 0, 4, a kill before
+        the limit, the kill at the limit, no end."""
         _, lines = block('pft', 'page_fault_test')
         last = 'page_fault_test/ro_memslot_no_syndrome_guest_cas#2'
-        killed = 'killed (SIGKILL: the per-test timeout, or the OOM killer)'
-        for rc, want in ((0, ('pass', '')), (4, ('skip', 'skipped')), (137, ('fail', killed))):
-            cases = results.cases_of('page_fault_test', rc, lines)
+        for rc, secs, want in ((0, 41, ('pass', '')), (4, 41, ('skip', 'skipped')),
+                               (137, 41, ('fail', KILLED_EARLY % 90)),
+                               (137, 90, ('timeout', 'killed at its 90 s limit')),
+                               (None, None, ('fail', results.DID_NOT_END))):
+            cases = results.cases_of('page_fault_test', rc, lines, 'selftest', secs, 90)
             self.assertEqual(cases[-1], (last,) + want)
             self.assertEqual([s for _, s, _ in cases[:-1]], ['pass'] * 4 + ['skip'])
 
 
 class KnownFailureTest(Case):
-    def summary(self, *specs):
-        return output(results.cmd_summary, list(specs))
-
     def test_listed_failure_is_known(self):
         """A failure known-failures lists, failing the way listed, is KNOWN
         and counted as skipped, never as passed."""
@@ -324,7 +566,8 @@ class KnownFailureTest(Case):
 
     def test_baseline(self):
         """With a baseline result the list is not asked: failing there the
-        same way is KNOWN, passing there or never running there FAIL."""
+        same way is KNOWN; passing, skipped, failing otherwise (not to the
+        end), not run or timed out there, FAIL."""
         base, bfn = self.parse('pft', 'base')
         _, fn = self.parse('pft')
         case = 'page_fault_test/ro_memslot_no_syndrome_guest_cas#2'
@@ -336,9 +579,12 @@ class KnownFailureTest(Case):
         self.assertTrue(text.endswith('\n5 passed, 0 failed, 2 skipped\n'))
         for status, detail, why in (
                 ('pass', '', 'passes on the unpatched kernel'),
-                ('fail', results.NOT_RUN + ' to the end (guest died or timed out)',
-                 'fails differently on the unpatched kernel: ' + results.NOT_RUN +
-                 ' to the end (guest died or timed out)')):
+                ('fail', results.DID_NOT_END,
+                 'fails differently on the unpatched kernel: ' + results.DID_NOT_END),
+                ('skip', 'skipped', 'skipped on the unpatched kernel'),
+                ('not-run', results.STOPPED_BEFORE, 'did not run on the unpatched kernel'),
+                ('timeout', 'killed at its 90 s limit',
+                 'timed out on the unpatched kernel: killed at its 90 s limit')):
             base['cases'][case] = [status, detail]
             save(bfn, base)
             text, rc = self.summary(fn + ':' + bfn)
@@ -351,6 +597,8 @@ class KnownFailureTest(Case):
         failure, unless RIG_BASELINE=1 (which checks the list)."""
         files = [self.parse(log)[1] for log in ('pft', 'tap', 'ktap')]
         self.assertEqual(output(results.cmd_failing, files)[0], 'set_id_regs\n')
+        self.assertEqual(results.failing(files), ['set_id_regs'])
+        self.assertEqual(results.failing(files, baseline=True), ['page_fault_test', 'set_id_regs'])
         os.environ['RIG_BASELINE'] = '1'
         self.assertEqual(output(results.cmd_failing, files)[0], 'page_fault_test,set_id_regs\n')
 
@@ -362,38 +610,58 @@ class HangTest(Case):
         it never began."""
         res, _ = self.parse('died')
         self.assertFalse(res['complete'])
+        # died.log is older than the runner's limit=: a kill is a FAIL.
         self.assertEqual(res['cases'], {
             'cpucap.stage2_hw_dbm': ['pass', ''],
-            'dirty_log_perf_test.w1':
-                ['fail', 'killed (SIGKILL: the per-test timeout, or the OOM killer)'],
+            'dirty_log_perf_test.w1': ['fail', KILLED],
             'page_fault_test/guest_read64_SCAT2(with_af, "CMD_NONE")': ['pass', ''],
             'page_fault_test/guest_ld_preidx_SCAT2(with_af, "CMD_NONE")':
-                ['fail', 'not run to the end (guest died or timed out)'],
-            'stage2_block_transitions': ['fail', 'not run: the guest stopped before it'],
+                ['fail', 'did not end (the guest died, or the boot hit its limit)'],
+            'stage2_block_transitions': ['not-run', 'the guest stopped before it'],
             'kernel-log': ['pass', '']})
+        self.assertEqual((results.STOPPED_BEFORE, results.DID_NOT_END), (
+            'the guest stopped before it',
+            'did not end (the guest died, or the boot hit its limit)'))
+        self.assertEqual(res['kinds'], {'cpucap.stage2_hw_dbm': 'shell',
+                                        'dirty_log_perf_test.w1': 'selftest',
+                                        'page_fault_test': 'selftest',
+                                        'stage2_block_transitions': 'selftest'})
+        # The kill is rerun on the unpatched kernel; not what did not end
+        # or never began.
+        self.assertEqual(results.failing([self.parse('died')[1]]), ['dirty_log_perf_test.w1'])
 
     def test_watchdog_hang(self):
         """An entry selftests/watchdog.py caught hanging (<log>.stall) says
         so, with the vCPUs' PCs; the entries after it never ran."""
-        res, _ = self.parse('hang')
+        res, fn = self.parse('hang')
         self.assertFalse(res['complete'])
         cpu = 'EL2h PC=ffff8000804196e8 cpu_do_idle+0x14 X30=ffff80008041970c arch_cpu_idle+0xc'
+        hung = ('hung (still running 60 s after its 480 s limit); CPU#0 %s; CPU#1 %s (%s)'
+                % (cpu, cpu, data('hang.log.stall')))
         self.assertEqual(res['cases'], {
             'cpucap.stage2_hw_dbm': ['pass', ''],
-            'mmu_stress_test': ['fail', 'hung (still running 60 s after its 480 s limit); '
-                                'CPU#0 %s; CPU#1 %s (%s)' % (cpu, cpu, data('hang.log.stall'))],
-            'kunit.s2_pgtable': ['fail', 'not run: the guest stopped before it'],
+            'mmu_stress_test': ['timeout', hung],
+            'kunit.s2_pgtable': ['not-run', results.STOPPED_BEFORE],
             'kernel-log': ['pass', '']})
         # A hang is never rerun on the unpatched kernel, nor is KUnit.
-        self.assertEqual(output(results.cmd_failing, [self.parse('hang')[1]])[0], '\n')
+        self.assertEqual(output(results.cmd_failing, [fn])[0], '\n')
+        text, rc = self.summary(fn)
+        self.assertEqual(text.splitlines()[1:], [
+            '  PASS   cpucap.stage2_hw_dbm',
+            '  TIMEOUT mmu_stress_test: %s [a time limit is never a baseline failure]' % hung,
+            '  NOT_RUN kunit.s2_pgtable: the guest stopped before it [it tested nothing]',
+            '  PASS   kernel-log',
+            '(of the failed, 1 NOT_RUN and 1 TIMEOUT)',
+            '2 passed, 2 failed'])
+        self.assertEqual(rc, 1)
 
     def test_hang_without_stall(self):
         """Without the watchdog's file the same log is a guest that died."""
         log = os.path.join(self.tmp, 'hang.log')
         shutil.copy(data('hang.log'), log)
-        res, _ = self.parse('hang', path=log)
-        self.assertEqual(res['cases']['mmu_stress_test'],
-                         ['fail', 'not run to the end (guest died or timed out)'])
+        res, fn = self.parse('hang', path=log)
+        self.assertEqual(res['cases']['mmu_stress_test'], ['fail', results.DID_NOT_END])
+        self.assertEqual(results.failing([fn]), [])
 
 
 class ResumeTest(Case):
@@ -408,7 +676,7 @@ class ResumeTest(Case):
         with open(data('died.log')) as f, open(log, 'w') as g:
             g.writelines(l for l in f.readlines()[:5])
         res, fn = self.parse('died', 'early', path=log)
-        self.assertEqual(set(statuses(res).values()), {'fail', 'pass'})
+        self.assertEqual(set(statuses(res).values()), {'not-run', 'pass'})
         self.assertEqual(output(results.cmd_remaining, fn)[0], '')
 
     def test_merge_resumed(self):
@@ -427,10 +695,10 @@ class ResumeTest(Case):
             'stage2_block_transitions': 'pass',
             'kernel-log': 'pass'})
         self.assertEqual(output(results.cmd_remaining, fn)[0].strip(), '')
-        self.assertEqual(output(results.cmd_failing, [fn])[0],
-                         'dirty_log_perf_test.w1,page_fault_test\n')
+        self.assertEqual(output(results.cmd_failing, [fn])[0], 'dirty_log_perf_test.w1\n')
         text, rc = output(results.cmd_summary, [fn])
         self.assertTrue(text.endswith('\n4 passed, 2 failed\n'))
+        self.assertNotIn('(of the failed', text)
         self.assertEqual(rc, 1)
 
     def test_merge_resumed_splat(self):
@@ -531,6 +799,210 @@ class SplatTest(Case):
         self.assertEqual(rc, 1)
 
 
+class TimeoutTest(Case):
+    def test_timeout_or_kill(self):
+        """rc 137 at the entry's limit (the runner's "limit=") is TIMEOUT;
+        before it, the OOM killer: FAIL; without limit= (an older runner),
+        FAIL, as either; the case running at the limit times out."""
+        res, _ = self.parse('timeout')
+        self.assertTrue(res['complete'])
+        self.assertEqual(res['cases'], {
+            'cpucap.stage2_hw_dbm': ['pass', ''],
+            'hw_dirty_log_test': ['fail', KILLED_EARLY % 60],
+            'dirty_log_perf_test.w1': ['timeout', 'killed at its 60 s limit'],
+            'page_fault_test/guest_read64_SCAT2(with_af, "CMD_NONE")': ['pass', ''],
+            'page_fault_test/guest_ld_preidx_SCAT2(with_af, "CMD_NONE")':
+                ['timeout', 'killed at its 90 s limit'],
+            'stage2_block_transitions': ['pass', ''],
+            'kernel-log': ['pass', '']})
+        b = block('timeout', 'dirty_log_perf_test.w1')
+        self.assertEqual((b[0], b.secs, b.limit), (137, 60, 60))
+        b = block('timeout', 'hw_dirty_log_test')
+        self.assertEqual((b[0], b.secs, b.limit), (137, 3, 60))
+        b = block('died', 'dirty_log_perf_test.w1')
+        self.assertEqual((b[0], b.secs, b.limit), (137, 60, None))
+        self.assertEqual(block('hang', 'mmu_stress_test')[0], None)
+        for rc, secs, limit, want in ((137, 60, 60, ('timeout', 'killed at its 60 s limit')),
+                                      (137, 61, 60, ('timeout', 'killed at its 60 s limit')),
+                                      (137, 3, 60, ('fail', KILLED_EARLY % 60)),
+                                      (137, 60, None, ('fail', KILLED)),
+                                      (137, None, None, ('fail', KILLED)),
+                                      (1, 60, 60, ('fail', 'exit 1'))):
+            self.assertEqual(results.cases_of('w1', rc, [], 'selftest', secs, limit),
+                             [('w1',) + want])
+        # TAP subtests all ok, then the kill at the limit: the entry too.
+        self.assertEqual(results.cases_of('t', 137, ['ok 1 a'], 'selftest', 60, 60),
+                         [('t/a', 'pass', 'ok 1 a'), ('t', 'timeout', 'killed at its 60 s limit')])
+
+    def test_timeout_never_rerun(self):
+        """Only the OOM kill is rerun on the unpatched kernel."""
+        _, fn = self.parse('timeout')
+        self.assertEqual(results.failing([fn]), ['hw_dirty_log_test'])
+        self.assertEqual(results.failing([fn], baseline=True), ['hw_dirty_log_test'])
+        self.assertEqual(output(results.cmd_failing, [fn])[0], 'hw_dirty_log_test\n')
+
+    def test_timeout_summary(self):
+        """A TIMEOUT counts as failed, and the line under the cases says
+        how many of the failed timed out."""
+        _, fn = self.parse('timeout')
+        text, rc = self.summary(fn)
+        self.assertEqual(text.splitlines(), [
+            '== boot vhe (console log: %s)' % data('timeout.log'),
+            '  PASS   cpucap.stage2_hw_dbm',
+            '  FAIL   hw_dirty_log_test: %s [no baseline result]' % (KILLED_EARLY % 60),
+            '  TIMEOUT dirty_log_perf_test.w1: killed at its 60 s limit '
+            '[a time limit is never a baseline failure]',
+            '  PASS   page_fault_test/guest_read64_SCAT2(with_af, "CMD_NONE")',
+            '  TIMEOUT page_fault_test/guest_ld_preidx_SCAT2(with_af, "CMD_NONE"): killed at its '
+            '90 s limit [a time limit is never a baseline failure]',
+            '  PASS   stage2_block_transitions',
+            '  PASS   kernel-log',
+            '(of the failed, 0 NOT_RUN and 2 TIMEOUT)',
+            '4 passed, 3 failed'])
+        self.assertEqual(rc, 1)
+        counts = results.summary([(fn, None)], io.StringIO())
+        self.assertEqual(counts, {'pass': 4, 'fail': 1, 'skip': 0, 'not-run': 0, 'timeout': 2,
+                                  'known': 0})
+
+
+class PolicyTest(Case):
+    """The result policy: what is KNOWN (results.judge), what is rerun on
+    the unpatched kernel (results.needs_baseline, failing)."""
+
+    def test_not_run_never_known(self):
+        """A NOT_RUN case is never KNOWN, even listed in known-failures the
+        way it did not run, or not run on the unpatched kernel too; a FAIL
+        listed the same way is."""
+        self.known_failures(
+            'stage2_block_transitions|%s|listed as not run' % results.STOPPED_BEFORE,
+            'kunit.missing|no KTAP results (binary or module missing)|listed as missing',
+            'dirty_log_perf_test.w1|%s|listed as killed' % KILLED)
+        _, fn = self.parse('died')
+        _, kfn = self.parse('ktap')
+        text, rc = self.summary(fn, kfn)
+        lines = text.splitlines()
+        self.assertIn('  NOT_RUN stage2_block_transitions: the guest stopped before it '
+                      '[it tested nothing]', lines)
+        self.assertIn('  NOT_RUN kunit.missing: no KTAP results (binary or module missing) '
+                      '[it tested nothing]', lines)
+        self.assertIn('  KNOWN  dirty_log_perf_test.w1: %s [listed in selftests/known-failures: '
+                      'listed as killed]' % KILLED, lines)
+        self.assertEqual(lines[-2:], ['(of the failed, 2 NOT_RUN and 0 TIMEOUT)',
+                                      '9 passed, 4 failed, 5 skipped'])
+        self.assertEqual(rc, 1)
+        # Against a baseline that did not run it either.
+        text, _ = self.summary(fn + ':' + fn)
+        self.assertIn('  NOT_RUN stage2_block_transitions: the guest stopped before it '
+                      '[it tested nothing]\n', text)
+        self.assertEqual(results.failing([fn, kfn], baseline=True), ['dirty_log_perf_test.w1'])
+        self.assertEqual(results.failing([fn, kfn]), [])
+
+    def test_kunit_kind_never_rerun(self):
+        """An entry whose command is KUnit's is never rerun, whatever its
+        name; one whose name starts with "kunit" and runs a selftest is:
+        the kind comes from the plan's command (the JSON's kinds)."""
+        plan = testplan.Plan('mixed', [
+            's2_pgtable|120|vhe|kunit:kvm_s2_pgtable_test\n',
+            'missing|120|vhe|kunit:kvm_missing_test\n',
+            'kunit.set_id_regs|60|vhe|./arm64/set_id_regs\n'])
+        klog = renamed('ktap', {'kunit.s2_pgtable': 's2_pgtable', 'kunit.missing': 'missing'},
+                       os.path.join(self.tmp, 'ktap.log'))
+        tlog = renamed('tap', {'set_id_regs': 'kunit.set_id_regs'},
+                       os.path.join(self.tmp, 'tap.log'))
+        kres, kfn = self.parse('ktap', tests='*', path=klog, plan=plan)
+        tres, tfn = self.parse('tap', tests='*', path=tlog, plan=plan)
+        self.assertEqual(kres['kinds'], {'s2_pgtable': 'kunit', 'missing': 'kunit',
+                                         'kunit.set_id_regs': 'selftest'})
+        case = 's2_pgtable/kvm_arm64_s2_pgtable.s2_dbm_block_dirty_reported'
+        self.assertEqual(kres['cases'][case][0], 'fail')
+        # KUnit's: the suite's own line is no case; no KTAP is NOT_RUN.
+        self.assertNotIn('s2_pgtable/kvm_arm64_s2_pgtable', kres['cases'])
+        self.assertEqual(kres['cases']['missing'],
+                         ['not-run', 'no KTAP results (binary or module missing)'])
+        self.assertEqual(kres['cases']['kunit.set_id_regs'],
+                         ['not-run', results.STOPPED_BEFORE])
+        self.assertEqual(tres['cases']['kunit.set_id_regs/ID_AA64PFR0_EL1.MPAM=0 was not accepted'],
+                         ['fail', 'not ok 5 ID_AA64PFR0_EL1.MPAM=0 was not accepted'])
+        self.assertEqual(results.failing([kfn, tfn]), ['kunit.set_id_regs'])
+        self.assertEqual(results.failing([kfn, tfn], baseline=True), ['kunit.set_id_regs'])
+        # A selftest named "kunit..." that printed no KTAP fails as a selftest.
+        self.assertEqual(results.cases_of('kunit.set_id_regs', 1, [], 'selftest'),
+                         [('kunit.set_id_regs', 'fail', 'exit 1')])
+        self.assertEqual(results.cases_of('kunit.set_id_regs', 1, [], 'kunit'),
+                         [('kunit.set_id_regs', 'not-run', 'no KTAP results (exit 1)')])
+
+    def test_timeout_never_known(self):
+        """A TIMEOUT is not KNOWN even when the baseline timed out too, the
+        same way; the OOM kill that the baseline shows too is."""
+        _, fn = self.parse('timeout')
+        _, bfn = self.parse('timeout', 'base')
+        text, rc = self.summary(fn + ':' + bfn)
+        lines = text.splitlines()
+        self.assertIn('  TIMEOUT dirty_log_perf_test.w1: killed at its 60 s limit '
+                      '[a time limit is never a baseline failure]', lines)
+        self.assertIn('  KNOWN  hw_dirty_log_test: %s [fails on the unpatched kernel too: %s]'
+                      % (KILLED_EARLY % 60, KILLED_EARLY % 60), lines)
+        self.assertEqual(lines[-3:], [KNOWN_NOTE % 1, '(of the failed, 0 NOT_RUN and 2 TIMEOUT)',
+                                      '4 passed, 2 failed, 1 skipped'])
+        self.assertEqual(rc, 1)
+        # A hang (the watchdog's TIMEOUT) against a baseline that hung too.
+        _, hfn = self.parse('hang')
+        text, _ = self.summary(hfn + ':' + hfn)
+        self.assertIn('  TIMEOUT mmu_stress_test: hung ', text)
+        self.assertTrue(text.endswith('\n2 passed, 2 failed\n'))
+
+    def test_needs_baseline(self):
+        """results.needs_baseline: only a plain FAIL of a test the
+        unpatched kernel can run, not listed the way it fails."""
+        res = {'kinds': {'a': 'selftest', 'k': 'kunit', 's': 'shell'}}
+        listed = {'a/x': ('exit 1: 0x2 != 0x1', 'listed')}
+        for case, status, detail, want in (
+                ('a', 'fail', 'exit 1', True),
+                ('a/y', 'fail', 'exit 1', True),
+                ('s', 'fail', 'exit 1', True),
+                ('old', 'fail', 'exit 1', True),        # no kind (an older JSON): a selftest
+                ('a/x', 'fail', 'exit 1: 0x3 != 0x1', False),
+                ('a/x', 'fail', 'exit 2: 0x2 != 0x1', True),
+                ('k', 'fail', 'exit 1', False),
+                ('k/suite.case', 'fail', 'not ok 1 case', False),
+                ('a', 'fail', results.DID_NOT_END, False),
+                ('a', 'timeout', 'killed at its 60 s limit', False),
+                ('a', 'timeout', 'hung (still running)', False),
+                ('a', 'not-run', results.STOPPED_BEFORE, False),
+                ('a', 'not-run', 'binary or module missing', False),
+                ('a', 'pass', '', False),
+                ('a', 'skip', 'skipped', False),
+                ('kernel-log', 'fail', 'splat: WARNING: x', False)):
+            self.assertEqual(results.needs_baseline(res, case, status, detail, listed), want,
+                             (case, status, detail))
+
+    def test_judge(self):
+        """results.judge: the summary's (label, why) of a case."""
+        s = {'boot': 'vhe', 'log': 'l', 'known': {'hit': 'an upstream bug'}}
+        base = {'a': ['fail', 'exit 1'], 'b': ['timeout', 'killed at its 60 s limit'],
+                'c': ['not-run', results.STOPPED_BEFORE]}
+        for case, status, detail, want in (
+                ('a', 'fail', 'exit 1', ('known', 'fails on the unpatched kernel too: exit 1')),
+                ('a', 'fail', 'exit 2', ('fail', 'fails differently on the unpatched kernel: '
+                                         'exit 1')),
+                ('b', 'timeout', 'killed at its 60 s limit',
+                 ('timeout', 'a time limit is never a baseline failure')),
+                ('b', 'fail', 'exit 1',
+                 ('fail', 'timed out on the unpatched kernel: killed at its 60 s limit')),
+                ('c', 'not-run', results.STOPPED_BEFORE, ('not-run', 'it tested nothing')),
+                ('c', 'fail', 'exit 1', ('fail', 'did not run on the unpatched kernel')),
+                ('d', 'pass', 'ok 1 d', ('pass', '')),
+                ('d', 'skip', 'skipped', ('skip', '')),
+                ('d', 'fail', 'exit 1', ('fail', 'no baseline result')),
+                ('hit', 'fail', 'exit 139', ('known', 'known upstream issue: an upstream bug')),
+                ('hit', 'not-run', 'binary or module missing', ('not-run', 'it tested nothing'))):
+            self.assertEqual(results.judge(s, case, status, detail, base, {}), want,
+                             (case, status, detail))
+        self.assertEqual(results.LABEL, {'pass': 'PASS', 'fail': 'FAIL', 'skip': 'SKIP',
+                                         'not-run': 'NOT_RUN', 'timeout': 'TIMEOUT',
+                                         'known': 'KNOWN'})
+
+
 class HostTest(Case):
     def host(self, name, rc, log):
         out = os.path.join(self.tmp, 'host-%s.json' % name)
@@ -551,7 +1023,7 @@ class HostTest(Case):
         _, pfn = self.host('parser-tests', '0', 'tap.log')
         _, sfn = self.host('series-check', '1', 'series-check.log')
         _, kfn = self.parse('ktap')
-        # check.sh names a baseline for every boot, there or not.
+        # rig.py check names a baseline for every boot, there or not.
         text, rc = output(results.cmd_summary, [pfn, sfn, kfn + ':' + kfn + '.none'])
         lines = text.splitlines()
         self.assertEqual(lines[:4], [
@@ -560,7 +1032,10 @@ class HostTest(Case):
             '== boot host (console log: %s)' % data('series-check.log'),
             '  FAIL   series-check: exit 1: git send-email --dry-run refuses the series (above) '
             '[a host check, not rerun on the unpatched kernel; log: %s]' % data('series-check.log')])
-        self.assertEqual(lines[-1], '7 passed, 3 failed, 4 skipped')
+        self.assertIn('  NOT_RUN kunit.missing: no KTAP results (binary or module missing) '
+                      '[it tested nothing]', lines)
+        self.assertEqual(lines[-2:], ['(of the failed, 1 NOT_RUN and 0 TIMEOUT)',
+                                      '7 passed, 3 failed, 4 skipped'])
         self.assertEqual(rc, 1)
 
     def test_command_line(self):
@@ -600,7 +1075,7 @@ class HostTest(Case):
             '  kernel: 7.3.4-rig+ (aarch64); plan: /home/user/kit/plans/plan; '
             'tests: cpucap*,hw_dirty*,kunit.s2*; boot: vhe (from the machine)',
             '  plan entries sha256: 6a8d1354c4933143c74ac33e434445426fb97b05d6be0129fbea456ae252c38b'])
-        self.assertIn('  PASS   hw_dirty_log_test/clear', lines)
+        self.assertIn('  PASS   hw_dirty_log_test/clear: ok 2 clear', lines)
         self.assertTrue(any(l.startswith('  SKIP   kunit.s2_pgtable: SKIP: no module '
                                          'kvm_s2_pgtable_test.ko for kernel 7.3.4-rig+: the '
                                          'kit carries none for it') for l in lines), run.stdout)
@@ -609,10 +1084,10 @@ class HostTest(Case):
                         run.stdout)
         self.assertEqual((lines[-1], run.returncode), ('3 passed, 1 failed, 1 skipped', 1))
         self.assertEqual(load(os.path.join(self.tmp, 'vhe.json'))['boot'], 'vhe')
-        # testdata/plan has migrate.dbm, which the kit leaves out: the log's
-        # checksum is that of the plan without it, which the summary used.
-        with open(os.path.join(self.tmp, 'plan.kit')) as f:
-            self.assertNotIn('migrate-run', f.read())
+        # The same in this process (results.cmd_log).
+        os.environ.update(RIG_PLANS=DATA)
+        self.assertEqual(output(results.cmd_log, data('kit-run.log'), self.tmp),
+                         (run.stdout, 1))
         run = subprocess.run(py + [data('tap.log'), self.tmp], env=env,
                              capture_output=True, text=True)
         self.assertEqual(run.returncode, 2)
@@ -625,6 +1100,119 @@ class HostTest(Case):
         self.assertEqual(run.returncode, 2)
         self.assertIn('its entries differ', run.stderr)
 
+    def test_kit_log_plan(self):
+        """The kit's run log parses through results.cmd_log: its cases and
+        kinds; its checksum is that of testdata/plan without migrate.dbm
+        (the kit leaves it out), and the entries that plan has and the log
+        has not (all of them told, "tests: all") never ran; with the whole
+        plan's checksum, migrate.dbm is one of them."""
+        os.environ['RIG_PLANS'] = DATA
+        text, rc = output(results.cmd_log, data('kit-run.log'), self.tmp)
+        self.assertEqual((text.splitlines()[-1], rc), ('3 passed, 1 failed, 1 skipped', 1))
+        res = load(os.path.join(self.tmp, 'vhe.json'))
+        self.assertEqual(statuses(res), {'cpucap.stage2_hw_dbm': 'pass',
+                                         'hw_dirty_log_test/bitmap': 'pass',
+                                         'hw_dirty_log_test/clear': 'pass',
+                                         'kunit.s2_pgtable': 'skip',
+                                         'kernel-log': 'fail'})
+        self.assertEqual(res['kinds'], {'cpucap.stage2_hw_dbm': 'shell',
+                                        'hw_dirty_log_test': 'selftest',
+                                        'kunit.s2_pgtable': 'kunit'})
+        self.assertEqual(results.failing([os.path.join(self.tmp, 'vhe.json')]), [])
+        with open(data('kit-run.log')) as f:
+            log = f.read().replace('tests: cpucap*,hw_dirty*,kunit.s2*;', 'tests: all;')
+        never = {'dirty_log_perf_test.w1', 'page_fault_test', 'stage2_block_transitions',
+                 'set_id_regs', 'mmu_stress_test', 'kunit.missing'}
+        for digest, left in ((testplan.Plan('kit', testplan.kit_lines(PLAN)).digest(), never),
+                             (testplan.Plan(PLAN).digest(), never | {'migrate.dbm'})):
+            path = os.path.join(self.tmp, 'all.log')
+            with open(path, 'w') as f:
+                f.write(re.sub(r'sha256: [0-9a-f]{64}', 'sha256: ' + digest, log))
+            text, rc = output(results.cmd_log, path, self.tmp)
+            res = load(os.path.join(self.tmp, 'vhe.json'))
+            self.assertEqual({c for c, (s, d) in res['cases'].items()
+                              if [s, d] == ['not-run', results.STOPPED_BEFORE]}, left)
+            self.assertEqual(text.splitlines()[-2:], [
+                '(of the failed, %d NOT_RUN and 0 TIMEOUT)' % len(left),
+                '3 passed, %d failed, 1 skipped' % (1 + len(left))])
+            self.assertEqual(rc, 1)
+        self.assertEqual(res['kinds']['migrate.dbm'], 'migrate')
+
+
+class DriverTest(Case):
+    """selftests/rig.py, the driver, without QEMU: its Guest follows a
+    saved console log printed by a stand-in for QEMU, as it would a boot."""
+
+    def guest(self, log, boot='vhe', tests=None, limit=60, cmd=None):
+        import rig
+        console = os.path.join(self.tmp, 'console.log')
+
+        class Fake(rig.Guest):
+            POLL = 0.1
+
+            def qemu(self, append):
+                self.append_seen = append
+                return cmd or ['sh', '-c', 'cat "$0"', data(log + '.log')]
+        plan = testplan.Plan(PLAN)
+        g = Fake('/k/arch/arm64/boot/Image', '/k.cpio', boot, console,
+                 plan.select(boot, tests), limit, only=tests)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            r = g.run()
+        return r, err.getvalue(), g
+
+    def test_progress(self):
+        """One line as each entry ends: n of N, name, status, seconds."""
+        r, err, g = self.guest('ktap', tests='kunit*')
+        self.assertEqual(r.status, 'done')
+        lines = [l for l in err.splitlines() if re.match(r'\[rig\] vhe \d/2 ', l)]
+        self.assertEqual(len(lines), 2, err)
+        self.assertRegex(lines[0], r'^\[rig\] vhe 1/2 kunit\.s2_pgtable: FAIL \(1 of \d+ cases\) in \d+s')
+        self.assertRegex(lines[1], r'^\[rig\] vhe 2/2 kunit\.missing: NOT_RUN \(1 of 1 cases\)')
+        self.assertIn('rig.tests=kunit*', g.append_seen)
+
+    def test_boot_died(self):
+        """A console without "@@RIG DONE" is a boot that died."""
+        r, err, _ = self.guest('died', tests=LOGS['died'][1])
+        self.assertEqual(r.status, 'died')
+        self.assertIn('ended before its plan finished', err)
+
+    def test_boot_limit(self):
+        """A guest that outlives the boot's limit is stopped: 'timeout'."""
+        t0 = time.time()
+        r, err, _ = self.guest('ktap', limit=1, cmd=['sh', '-c', 'echo "@@RIG BEGIN x"; sleep 30'])
+        self.assertEqual(r.status, 'timeout')
+        self.assertLess(time.time() - t0, 20)
+        self.assertIn('timed out after 1s (running: x)', err)
+
+    def test_cmdline(self):
+        """The boot table gives the command line and the CPU."""
+        import rig
+        g = rig.Guest('/k/Image', '/c', 'protected', os.path.join(self.tmp, 'l'), [], 10)
+        self.assertIn('kvm-arm.mode=protected', g.cmdline())
+        self.assertIn('max,pauth-impdef=on', rig.Guest('/k/Image', '/c', 'vhe', 'l', [], 1)
+                      .qemu('x'))
+        self.assertIn('max,pauth-impdef=on,midr=0x410fd842',
+                      rig.Guest('/k/Image', '/c', 'vhe-v3', 'l', [], 1).qemu('x'))
+        with self.assertRaises(rig.RigError):
+            rig.Guest('/k/Image', '/c', 'vhe', 'l', [], 1, only='x' * 2000).cmdline()
+        with self.assertRaises(ValueError):
+            boots.parse('vhe nvhe2', 'check')
+        self.assertEqual([b.name for b in boots.parse('', 'kunit')], ['vhe', 'vhe-v3'])
+
+    def test_mutant_verdict(self):
+        """A mutant's named entry that never ran catches nothing; one that
+        began and took the guest down did."""
+        import rig
+        res = {'cases': {'a/x': ['pass', ''], 'a/y': ['fail', 'exit 1'],
+                         'b': ['not-run', results.STOPPED_BEFORE],
+                         'c': ['fail', results.DID_NOT_END], 'd': ['pass', ''],
+                         'e': ['timeout', 'killed at its 60 s limit']}}
+        self.assertEqual([(w, c) for w, _, c in rig.mutant_verdict(res, ['a', 'a/x', 'b', 'c', 'd', 'e'])],
+                         [('a', True), ('a/x', False), ('b', False), ('c', True), ('d', False),
+                          ('e', True)])
+        self.assertEqual(rig.mutant_verdict(res, ['b'])[0][1], 'NEVER RAN (not caught)')
+
 
 def main():
     t0 = time.time()
@@ -635,7 +1223,8 @@ def main():
         print('[rig] error: %d of %d parser tests failed: %s'
               % (len(bad), res.testsRun, ', '.join(bad)), file=sys.stderr)
         return 1
-    print('[rig] parser-tests: %d tests of results.py on selftests/testdata/ passed in %.1fs'
+    print('[rig] parser-tests: %d tests of results.py, testplan.py and rig.py on selftests/testdata/ '
+          'passed in %.1fs'
           % (res.testsRun, time.time() - t0), file=sys.stderr)
     return 0
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The table of make timing (selftests/timing.sh): the runs of each entry on
+"""The table of make timing (selftests/rig.py timing): the runs of each entry on
 the series kernel and on the unpatched one, whole and case by case.
 
   timing_table.py <boot> <runs> <series.log> <base.log> <out.csv>

@@ -1,20 +1,17 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Host-side hang watchdog for one boot (started by boot.sh).
+"""The hang dump of one boot, for selftests/rig.py's Guest.
 
-    watchdog.py <console-log> <monitor-socket> <plan> <boot> <scale> <System.map> <out> <pid>
-
-Follows the console log.  When a plan entry is still running 60 s after its
-time limit (the kit's runner kills it at the limit and asks the kernel for
-sysrq dumps 20 s later, see selftests/kit/run), the guest no longer ends its own
-tests: dump every vCPU's registers from the QEMU monitor three times, name
-the PC and X30 of each with System.map, log one second of the exceptions
-the vCPUs take and return from (QEMU's "log int": ESR, FAR, ELR and the
-levels of each, which "info registers" does not show; the raw log is
-<out>.int, its first 64 MiB), add QEMU's own threads' backtraces when gdb
-is there (a QEMU that no longer answers its monitor has deadlocked
-itself), write it all to <out> and stop QEMU (<pid> is QEMU's or its
-parent's).  The first line of <out> says which entry hung; boot.sh reports it.
+When a plan entry is still running GRACE seconds after its time limit (the
+kit's runner kills it at the limit and asks the kernel for sysrq dumps 20 s
+later, see selftests/kit/run), the guest no longer ends its own tests: the
+driver calls dump(), which takes every vCPU's registers from the QEMU
+monitor three times, names the PC and X30 of each with System.map, and logs
+one second of the exceptions the vCPUs take and return from (QEMU's "log
+int": ESR, FAR, ELR and the levels of each, which "info registers" does not
+show; the raw log is <out>.int, its first 64 MiB); then gdb_threads() adds
+QEMU's own threads' backtraces when gdb is there (a QEMU that no longer
+answers its monitor has deadlocked itself).  The first line of <out> says
+which entry hung (results.stall_of reads it).
 """
 
 import bisect
@@ -22,14 +19,9 @@ import collections
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import results  # noqa: E402
 
 GRACE = 60
 INT_SECONDS = 1
@@ -203,66 +195,3 @@ def gdb_threads(pids, out):
                                stderr=subprocess.STDOUT, timeout=120)
             except (OSError, subprocess.TimeoutExpired) as e:
                 f.write('-- gdb failed: %s\n' % e)
-
-
-def follow(log, state):
-    """Read what the console log gained; state is [entry running or None,
-    when it began, file offset, partial line]; True once the plan is done."""
-    try:
-        with open(log, 'rb') as f:
-            f.seek(state[2])
-            data = f.read()
-    except OSError:
-        return False
-    state[2] += len(data)
-    lines = (state[3] + data.decode(errors='replace')).split('\n')
-    state[3] = lines.pop()
-    now = time.time()
-    for line in lines:
-        line = line.rstrip('\r')
-        if line.startswith('@@RIG BEGIN '):
-            state[0], state[1] = line.split(' ', 2)[2], now
-        elif line.startswith('@@RIG END '):
-            state[0] = None
-        elif line.startswith('@@RIG DONE'):
-            return True
-    return False
-
-
-def main():
-    log, mon, plan, boot, scale, smap, out, pid = sys.argv[1:9]
-    limits = {n: t * int(scale) for n, t, _ in results.plan_entries(plan, boot)}
-    state = [None, 0, 0, '']
-    while True:
-        time.sleep(5)
-        if follow(log, state):
-            return 0
-        cur = state[0]
-        if not cur or time.time() - state[1] <= limits.get(cur, 0) + GRACE:
-            continue
-        try:
-            pids = qemu_pids(int(pid))
-        except (OSError, ValueError):
-            pids = []
-        m = dump(mon, smap, out, cur, limits.get(cur, 0))
-        gdb_threads(pids, out)
-        # The entry may have ended while the dump ran: then it did not hang.
-        if follow(log, state) or state[0] != cur:
-            remove(out)
-            remove(out + '.int')
-            if m:
-                m.s.close()
-            continue
-        if m:
-            m.s.sendall(b'quit\n')
-            time.sleep(5)
-        for p in pids:
-            try:
-                os.kill(p, signal.SIGKILL)
-            except OSError:
-                pass
-        return 0
-
-
-if __name__ == '__main__':
-    sys.exit(main())
