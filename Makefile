@@ -68,7 +68,7 @@ export RIG_TESTS := $(T)
 BASELINE ?= 0
 export RIG_BASELINE := $(BASELINE)
 NOHOLD ?= 0
-SOAK_BOOTS ?= vhe vhe-v3
+SOAK_BOOTS ?=
 export RIG_NOHOLD := $(NOHOLD)
 
 S := $(TOP)/selftests

@@ -4,6 +4,11 @@
 
   bench_table.py <out-dir> <vhe.log> <vhe-v3.log> [<vhe-clear-memslot.log>]
 
+A log "-" is a boot that did not run (a kit run on a machine is one boot:
+make results LOG=).  RIG_PLATFORM=hardware (rig.py results, from the kit's
+"platform" line): the times are the machine's, and the tables say so
+instead of "TCG: the ratio only".
+
 Reads the entries of selftests/plan.bench from the logs and prints:
 
   1. the targets: DBM/WP ratios of 4 KiB anonymous memory with 2 vCPUs
@@ -43,6 +48,11 @@ import sys
 
 import results
 import testplan
+
+# What the times mean: under QEMU TCG only the ratios and counts do.
+HARDWARE = os.environ.get('RIG_PLATFORM') == 'hardware'
+TIMES = ('on hardware: the times are the machine\'s' if HARDWARE else
+         'TCG: only the ratios and the counts mean something')
 
 # (name, limit, what) of the DBM/WP targets, 4 KiB anonymous, 2 vCPUs.
 TARGETS = [
@@ -336,8 +346,8 @@ def break_even(ws, pages):
 def print_sparse(res):
     print('Sparse dirtying (dirty_log_perf_test -w: each page written with that '
           'probability per iteration, read otherwise; 4 KiB anonymous, manual-protect '
-          'GET+CLEAR; TCG: only the ratios and the counts mean something; median of the '
-          'repetitions)')
+          'GET+CLEAR; %s; median of the '
+          'repetitions)' % TIMES)
     print('%-14s %5s %10s %10s %10s %12s %12s %10s %10s %10s' % (
         'config', 'w%', 'faults wp', 'faults dbm', 'harv dbm', 'iter wp s', 'iter dbm s',
         'dirty', 'get+clear', 'iter'))
@@ -492,7 +502,7 @@ def print_clear(res):
     print('KVM_CLEAR_DIRTY_LOG in chunks: the TLB invalidation of the cleared range '
           '(the series) against the whole memslot\'s (the clear-flushes-memslot kernel); '
           'TLBI pages asked for per call (clear_log_tlbi_pages), CLEAR seconds per '
-          'iteration (mean of iterations 2..N), median [min-max] (TCG: the ratio only)')
+          'iteration (mean of iterations 2..N), median [min-max] (%s)' % TIMES)
     print('%-22s %-4s %8s %14s %14s %-22s %-22s %8s' % (
         'config', '', 'calls', 'TLBI pages', 'TLBI pages', 'CLEAR s ranged',
         'CLEAR s memslot', 'memslot/'))
@@ -686,7 +696,7 @@ def main():
             for b in ('vhe', 'vhe-v3')}
     logs = {}
     for boot, log in (('vhe', vlog), ('vhe-v3', v3log)):
-        if not want[boot]:
+        if not want[boot] or log == '-':
             continue
         if os.path.exists(log):
             blocks, _, log_splats = results.split_log(log)
@@ -711,6 +721,8 @@ def main():
     sp = split({b: e for b, e in logs.items() if 'split_nobbm' in want[b]}, out, problems)
     sps = sparse(vhe, out, problems)
 
+    print('Figures from %s (%s)' % (', '.join(l for l in (vlog, v3log, mlog) if l and l != '-'),
+                                    TIMES))
     if cfgs or harv:
         print_targets(cfgs, order, harv)
     if cfgs:

@@ -21,7 +21,8 @@ BOOTS = collections.OrderedDict((b.name, b) for b in (
          'VHE on a CPU reporting Neoverse-V3 r0p2 (0x410fd842): BBM level 3'),
 ))
 
-# What each of the driver's commands boots unless BOOTS= says otherwise.
+# What each of the driver's commands boots, and what can change that (None:
+# nothing: its tables or its one boot are made for these).
 DEFAULTS = {
     'check': ('vhe', 'nvhe', 'protected', 'vhe-v3'),
     'kunit': ('vhe', 'vhe-v3'),
@@ -33,6 +34,9 @@ DEFAULTS = {
     'kit-boot': ('vhe',),
     'timing': ('vhe',),
 }
+CHOSEN_BY = {'check': 'BOOTS=', 'kunit': 'BOOTS=', 'kit-boot': 'BOOTS=', 'timing': 'BOOTS=',
+             'soak': 'SOAK_BOOTS=', 'mutants': "a mutant's Boot: line", 'bench': None,
+             'main': None, 'migrate': None}
 
 
 def parse(spec, command):

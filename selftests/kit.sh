@@ -7,7 +7,8 @@
 #   run, init         the runner (selftests/kit/run) and the guest's /init
 #   plans/            the plans (selftests/plan*) without the live migration
 #                     entries, which need the guest's QEMU that make migrate
-#                     builds (plan.migrate, migrate.dbm)
+#                     builds (plan.migrate, migrate.dbm; testplan.py kit)
+#   boots             the boots the runner's -b takes (selftests/boots.py)
 #   kvm/              the static KVM selftests those plans name
 #   bin/              the helpers their commands use (selftests/guest/) and
 #                     kvm-hold (selftests/kvm-hold.c)

@@ -1,12 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Read the guest's console logs into per-case results and summarise them.
+"""The result model: the guest's console logs into per-case results, the
+baseline policy and the summary.  selftests/rig.py calls it; the command
+lines below are for looking at saved logs by hand.
+
+A case's status is PASS, FAIL, SKIP, NOT_RUN (it never ran: the guest
+stopped before it, its binary or KUnit results are missing) or TIMEOUT
+(killed at its limit, hung, or cut off by the boot's limit); the summary
+adds KNOWN.  NOT_RUN and TIMEOUT count as failed and are never KNOWN or
+rerun on the unpatched kernel (needs_baseline, judge).
 
   results.py parse <plan> <boot> <log> <out.json>
       One JSON file per boot.  A plan entry's cases come from, in order of
       preference: KTAP/TAP "ok"/"not ok" lines, page_fault_test's "Test: <name>"
-      banners (built with -DDEBUG), or the entry's exit code (0 pass, 4 skip).
-      An entry that never reported (guest died or timed out) fails, and so does
+      banners (built with -DDEBUG), or the entry's exit code (0 pass, 4 skip);
+      which parser applies follows from the entry's kind (testplan.py, from
+      its command).  An entry that began and never ended fails, and so does
       a boot whose log holds a kernel splat.
 
   results.py host <name> <rc> <log> <out.json>
@@ -14,9 +23,11 @@
       with one case: pass when <rc> is 0, else the log's last error line.
 
   results.py failing <json>...
-      Names of the plan entries with a failed case, comma-separated; a
-      case listed in selftests/known-failures, failing the way listed, is
-      left out unless RIG_BASELINE=1 (it needs no rerun: see summary).
+      Names of the plan entries that needs_baseline reruns on the unpatched
+      kernel, comma-separated: a plain FAIL of a test that kernel can run
+      (not KUnit, not NOT_RUN or TIMEOUT, not one that never ended), and not
+      one that selftests/known-failures lists failing the way listed
+      (unless RIG_BASELINE=1: it needs no rerun, see summary).
 
   results.py known-hit <json>...
       Names of the plan entries whose output holds a splat listed in
@@ -130,6 +141,21 @@ class Block(tuple):
         return b
 
 
+END = re.compile(r'^@@RIG END (\S+)(?: rc=(\d+))?(?: secs=(\d+))?(?: limit=(\d+))?')
+
+
+def parse_end(line, lines=()):
+    """(entry, Block) of an "@@RIG END <name> rc=<rc> secs=<s> [limit=<s>]"
+    line of the kit's runner, with the entry's output <lines>; None for
+    another line."""
+    m = END.match(line)
+    if not m:
+        return None
+    rc, secs, lim = m.group(2), m.group(3), m.group(4)
+    return m.group(1), Block(int(rc) if rc else 1, lines, int(secs) if secs else None,
+                             int(lim) if lim else None)
+
+
 def split_log(log):
     """{entry: Block}, boot finished, splats.
 
@@ -142,12 +168,7 @@ def split_log(log):
                 cur = line.split(' ', 2)[2]
                 blocks[cur] = Block(None, [])
             elif line.startswith('@@RIG END ') and cur:
-                m = re.search(r'rc=(\d+)', line)
-                secs = re.search(r'secs=(\d+)', line)
-                lim = re.search(r'limit=(\d+)', line)
-                blocks[cur] = Block(int(m.group(1)) if m else 1, blocks[cur][1],
-                                    int(secs.group(1)) if secs else None,
-                                    int(lim.group(1)) if lim else None)
+                blocks[cur] = parse_end(line, blocks[cur][1])[1]
                 cur = None
             elif line.startswith('@@RIG DONE'):
                 done = True
@@ -297,7 +318,10 @@ def skip_line(lines):
     return 'skipped (exit 4)'
 
 
-def cmd_parse(plan, boot, log, out, only=None):
+def cmd_parse(plan, boot, log, out, only=None, cut=None):
+    """The results of one boot into <out>; <cut> is (entry, detail) when the
+    boot's own limit stopped it while that entry ran (rig.py's Guest): it
+    is a TIMEOUT, not a failure that "did not end"."""
     blocks, done, splats = split_log(log)
     issues = known_issues()
     res = {'boot': boot, 'log': os.path.abspath(log), 'complete': done,
@@ -325,6 +349,9 @@ def cmd_parse(plan, boot, log, out, only=None):
         b = blocks[e.name]
         if b[0] is None and hung and hung[0] == e.name:
             res['cases'][e.name] = [TIMEOUT, hung[1]]
+            continue
+        if b[0] is None and cut and cut[0] == e.name:
+            res['cases'][e.name] = [TIMEOUT, cut[1]]
             continue
         for case, status, detail in cases_of(e.name, b[0], b[1], e.kind, b.secs, b.limit):
             res['cases'][case] = [status, detail]
@@ -355,7 +382,7 @@ def stall_of(log):
                                               log + '.stall'))[:400]
 
 
-def cmd_remaining(fn):
+def remaining(fn):
     """The entries a boot never began because an earlier one hung or the
     guest died, in plan order: a boot of just these resumes the plan."""
     with open(fn) as f:
@@ -363,6 +390,13 @@ def cmd_remaining(fn):
     left = [c for c, (s, d) in cases.items() if s == NOT_RUN and d == STOPPED_BEFORE]
     # A guest that died before its first entry would die again: no resume.
     if len(left) < sum(1 for c in cases if c != 'kernel-log'):
+        return left
+    return []
+
+
+def cmd_remaining(fn):
+    left = remaining(fn)
+    if left:
         print(','.join(left))
 
 
@@ -400,13 +434,17 @@ def cmd_merge_resumed(first, resumed):
         json.dump(a, f, indent=1)
 
 
-def cmd_known_hit(files):
-    """Plan entries whose output holds a known upstream splat."""
+def known_hit(files):
+    """Plan entries whose output holds a known upstream splat, sorted."""
     names = set()
     for fn in files:
         with open(fn) as f:
             names.update(k for k in json.load(f)['known'] if k != 'kernel-log')
-    print(','.join(sorted(names)))
+    return sorted(names)
+
+
+def cmd_known_hit(files):
+    print(','.join(known_hit(files)))
 
 
 def cmd_merge(first, retry):

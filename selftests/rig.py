@@ -33,9 +33,11 @@ running after a minute is reported every minute.  A hang is caught at the
 entry's limit plus a minute (watchdog.py dumps the vCPUs and stops QEMU).
 
 Environment (the Makefile's variables): BOOTS (the command's default in
-boots.py), RIG_TESTS (T=: comma-separated names or fnmatch patterns),
-RIG_BASELINE=1, DEBUG (limits x4), KUNIT_FILTER, RIG_NOHOLD=1, MUTANT,
-SOAK_BASE, SOAK_HUNG, TIMING_REPEAT, TIMING_MARK, BUILD, JOBS.
+boots.py; make boots), SOAK_BOOTS, RIG_TESTS (T=: comma-separated names or
+fnmatch patterns), RIG_BASELINE=1, DEBUG (limits x4), KUNIT_FILTER,
+RIG_NOHOLD=1, MUTANT, SOAK_BASE, SOAK_HUNG, TIMING_REPEAT, TIMING_MARK,
+RIG_MIGRATE_PLAN (make migrate's plan), BUILD, JOBS, HOST_ARCH and
+CROSS_COMPILE (the builds of mutants and bench).
 """
 import argparse
 import fnmatch
@@ -65,6 +67,11 @@ SCALE = 1 if DEBUG == '0' else 4
 SFX = {'1': '-debug', 'kcsan': '-kcsan'}.get(DEBUG, '')
 JOBS = os.environ.get('JOBS') or str(os.cpu_count() or 1)
 TESTS = os.environ.get('RIG_TESTS', '')
+# The builds this driver starts itself (mutants, bench): lib.sh's defaults.
+HOST_ARCH = os.environ.get('HOST_ARCH') or os.uname().machine
+BUILD_ENV = {'ARCH': 'arm64',
+             'CROSS_COMPILE': os.environ.get('CROSS_COMPILE') or
+             ('' if HOST_ARCH == 'aarch64' else 'aarch64-linux-gnu-')}
 # The kernel command line has 2048 bytes; rig.tests= gets at most this.
 TESTS_MAX = 1400
 
@@ -84,7 +91,8 @@ def elapsed(start):
 
 def sh(*cmd, env=None, log=None, check=True):
     """Run a build stage; with <log>, its output goes there."""
-    e = dict(os.environ, **(env or {}))
+    e = dict(os.environ, **BUILD_ENV)
+    e.update(env or {})
     if log:
         with open(log, 'w') as f:
             rc = subprocess.call(cmd, env=e, stdout=f, stderr=subprocess.STDOUT)
@@ -110,14 +118,18 @@ def busybox_deb():
 
 def base_kernel(tree, kout):
     """The unpatched kernel (the tree's rig-base, worktree build/linux-base)."""
-    sh('bash', '-c', '. "$0"; base_kernel "$1" "$2"', os.path.join(HERE, 'lib.sh'), tree, kout)
+    if sh('bash', '-c', '. "$0"; base_kernel "$1" "$2"', os.path.join(HERE, 'lib.sh'), tree, kout,
+          check=False):
+        raise RigError('the unpatched kernel (rig-base of %s) could not be built into %s (its '
+                       'build log: %s/build.log)' % (tree, kout, kout))
 
 
-def pack(kout, sout, mods, plan, boot, cpio, kit=None):
-    """The initramfs of <boot> (initramfs.sh): the kit, made from <sout> and
-    <mods> or the tarball <kit>, and <plan> at /plan (None: the kit's own);
-    the guest's QEMU and L2 guest when the boot runs a migrate entry."""
-    mig = plan is not None and bool(testplan.Plan(plan).select(boot, kinds=('migrate',)))
+def pack(kout, sout, mods, plan, boot, cpio, kit=None, only=None):
+    """The initramfs (initramfs.sh): the kit, made from <sout> and <mods> or
+    the tarball <kit>, and <plan> at /plan (None: the kit's own); the
+    guest's QEMU and L2 guest when <boot> (any boot: None) runs a migrate
+    entry that <only> selects."""
+    mig = plan is not None and bool(testplan.Plan(plan).select(boot, only, kinds=('migrate',)))
     env = {'RIG_MIGRATE': '1' if mig else '0'}
     if kit:
         env['RIG_KIT'] = kit
@@ -141,11 +153,16 @@ class Guest:
     POLL = 2
 
     def __init__(self, image, cpio, boot, log, entries, limit, only=None,
-                 monitor=None, silence=None, append=''):
+                 monitor=None, silence=None, append='', smap=None):
         self.image, self.cpio, self.boot, self.log = image, cpio, boot, log
         self.entries = {e.name: e for e in entries}
         self.total = len(entries)
         self.limit, self.only, self.silence = limit, only, silence
+        # The kernel's symbols for the hang dump: beside a copied Image, or
+        # in the kernel's output directory.
+        self.smap = smap or os.path.join(os.path.dirname(image), 'System.map')
+        if not os.path.exists(self.smap):
+            self.smap = os.path.join(image.rsplit('/arch/arm64/boot/', 1)[0], 'System.map')
         self.monitor = monitor or log + '.mon'
         # A unix socket's path has room for 107 bytes.
         if monitor is None and len(self.monitor) >= 100:
@@ -174,7 +191,11 @@ class Guest:
 
     def qemu(self, append):
         b = boots.BOOTS[self.boot]
-        return ['qemu-system-aarch64', '-M', 'virt,virtualization=on,gic-version=3',
+        # timeout(1) as well: QEMU dies at the limit even if this driver
+        # does first (then it is the kill of last resort; follow() stops it
+        # at the limit itself).
+        return ['timeout', '-k', '10', str(self.limit + self.GRACE + 300),
+                'qemu-system-aarch64', '-M', 'virt,virtualization=on,gic-version=3',
                 '-cpu', 'max,pauth-impdef=on' + b.cpu, '-smp', '2', '-m', '4G',
                 '-accel', 'tcg,thread=multi', '-nographic',
                 '-monitor', 'unix:%s,server,nowait' % self.monitor, '-nic', 'none',
@@ -187,11 +208,12 @@ class Guest:
         for f in (self.stall, self.stall + '.int', self.monitor):
             watchdog.remove(f)
         cmd = self.qemu(append)
+        for c in cmd[:5]:
+            if c.startswith('qemu-') and not shutil.which(c):
+                raise RigError('%s missing (make deps)' % c)
         info("boot '%s' (%s%s), %d entries, limit %ds, console log: %s" % (
             self.boot, append, ', -cpu max' + b.cpu if b.cpu else '', self.total,
             self.limit, self.log))
-        if not shutil.which(cmd[0]):
-            raise RigError('%s missing (make deps)' % cmd[0])
         self.start = time.time()
         with open(self.log, 'wb') as out:
             q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
@@ -217,11 +239,15 @@ class Guest:
         if status == 'done':
             info("boot '%s' finished in %s" % (self.boot, elapsed(self.start)))
         elif status == 'hung':
+            try:
+                with open(self.stall, errors='replace') as f:
+                    stall = f.read().splitlines()
+            except OSError:
+                stall = []
             info("boot '%s' stopped after %s: %s; vCPU registers: %s" % (
-                self.boot, elapsed(self.start), why, self.stall))
-            with open(self.stall, errors='replace') as f:
-                for line in [l for l in f if l.startswith('CPU#')][:2]:
-                    info('  ' + line.rstrip())
+                self.boot, elapsed(self.start), stall[0] if stall else why, self.stall))
+            for line in [l for l in stall if l.startswith('CPU#')][:2]:
+                info('  ' + line)
         elif status == 'timeout':
             info("boot '%s' timed out after %ds%s; log kept: %s" % (
                 self.boot, self.limit, ' (running: %s)' % why if why else '', self.log))
@@ -240,19 +266,23 @@ class Guest:
                 return
             try:
                 q.wait(10)
-                return
             except subprocess.TimeoutExpired:
+                continue
+            # The group may outlive its leader (timeout(1)'s QEMU).
+            try:
+                os.killpg(q.pid, signal.SIGKILL)
+            except OSError:
                 pass
+            return
 
     def progress(self, name, block, began):
         """The line printed as an entry ends."""
         e = self.entries.get(name)
         cases = results.cases_of(name, block[0], block[1], e.kind if e else 'selftest',
                                  block.secs, block.limit)
-        bad = [c for c, s, _ in cases if s in results.FAILED]
+        bad = [s for _, s, _ in cases if s in results.FAILED]
         if bad:
-            st = '%s (%d of %d cases)' % (results.LABEL[next(
-                s for _, s, _ in cases if s in results.FAILED)], len(bad), len(cases))
+            st = '%s (%d of %d cases)' % (results.LABEL[bad[0]], len(bad), len(cases))
         elif cases and all(s == results.SKIP for _, s, _ in cases):
             st = 'SKIP'
         else:
@@ -271,6 +301,8 @@ class Guest:
         self.done = 0
         last_growth = time.time()
         while True:
+            # Whether QEMU had exited before this read: then the read has
+            # all it wrote.
             exited = q.poll() is not None
             try:
                 with open(self.log, 'rb') as f:
@@ -289,13 +321,8 @@ class Guest:
                     if line.startswith('@@RIG BEGIN '):
                         cur, began, lines, beat = line.split(' ', 2)[2], now, [], now
                     elif line.startswith('@@RIG END ') and cur:
-                        m = re.search(r'rc=(\d+)', line)
-                        secs = re.search(r'secs=(\d+)', line)
-                        lim = re.search(r'limit=(\d+)', line)
-                        blk = results.Block(int(m.group(1)) if m else 1, lines,
-                                            int(secs.group(1)) if secs else None,
-                                            int(lim.group(1)) if lim else None)
-                        self.progress(cur, blk, began)
+                        end = results.parse_end(line, lines)
+                        self.progress(cur, end[1], began)
                         cur = None
                     elif cur and len(lines) < 20000:
                         lines.append(line)
@@ -315,6 +342,7 @@ class Guest:
                 continue
             if self.silence and now - last_growth >= self.silence:
                 self.silent_dump(now - self.start)
+                self.kill(q)
                 return 'silent', ('the guest hung: console silent for %ds after %ds '
                                   '(registers: %s)' % (self.silence, now - self.start,
                                                        self.stall))
@@ -323,17 +351,21 @@ class Guest:
     def hang(self, q, cur, limit):
         """watchdog.py's dump of a hung entry; True when it still hung after
         it (then QEMU is stopped), False when it ended meanwhile."""
-        smap = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-            os.path.dirname(self.image)))), 'System.map')
         try:
             pids = watchdog.qemu_pids(q.pid)
         except (OSError, ValueError):
             pids = []
-        m = watchdog.dump(self.monitor, smap, self.stall, cur, limit)
-        watchdog.gdb_threads(pids, self.stall)
+        m = None
+        try:
+            m = watchdog.dump(self.monitor, self.smap, self.stall, cur, limit)
+            watchdog.gdb_threads(pids, self.stall)
+        except OSError as e:
+            # A monitor that resets mid-dump: what was dumped is kept.
+            with open(self.stall, 'a') as f:
+                f.write('-- the dump stopped: %s\n' % e)
         with open(self.log, 'rb') as f:
-            tail = f.read().decode(errors='replace')
-        after = tail.rsplit('@@RIG BEGIN %s\n' % cur, 1)[-1]
+            text = f.read().decode(errors='replace').replace('\r', '')
+        after = text.rsplit('@@RIG BEGIN %s\n' % cur, 1)[-1]
         if '@@RIG END %s ' % cur in after or '@@RIG DONE' in after:
             watchdog.remove(self.stall)
             watchdog.remove(self.stall + '.int')
@@ -343,9 +375,9 @@ class Guest:
         if m:
             try:
                 m.s.sendall(b'quit\n')
+                time.sleep(5)
             except OSError:
                 pass
-            time.sleep(5)
         self.kill(q)
         return True
 
@@ -354,28 +386,28 @@ class Guest:
             f.write('silent: console silent for %ds after %ds\n' % (self.silence, after))
             try:
                 mon = watchdog.Monitor(self.monitor)
-            except OSError as e:
-                f.write('no QEMU monitor (%s)\n' % e)
-                return
-            for i in range(3):
-                f.write('-- dump %d\n%s\n%s\n' % (i + 1, mon.cmd('info registers -a'),
-                                                  mon.cmd('info cpus')))
-                time.sleep(2)
-            try:
+                for i in range(3):
+                    f.write('-- dump %d\n%s\n%s\n' % (i + 1, mon.cmd('info registers -a'),
+                                                      mon.cmd('info cpus')))
+                    time.sleep(2)
                 mon.s.sendall(b'quit\n')
-            except OSError:
-                pass
+            except OSError as e:
+                f.write('-- no (more) QEMU monitor: %s\n' % e)
 
 
 def boot_and_parse(plan, boot, image, cpio, log, out_json, only=None, cap=1500, **kw):
     """Boot <boot> with the entries of <plan> that <only> selects, parse the
-    console into <out_json>: the BootResult."""
+    console into <out_json>: the BootResult.  An entry the boot's own limit
+    cut off is a TIMEOUT."""
     ents = plan.select(boot, only)
     g = Guest(image, cpio, boot, log, ents, plan.limit(boot, only, SCALE, cap),
               only=only, **kw)
     r = g.run()
     if out_json:
-        results.cmd_parse(plan, boot, log, out_json, only or '')
+        cut = None
+        if r.status == 'timeout' and r.why:
+            cut = (r.why, 'the boot hit its %d s limit while it ran' % g.limit)
+        results.cmd_parse(plan, boot, log, out_json, only or '', cut)
     return r
 
 
@@ -419,14 +451,16 @@ def cmd_check(a):
         host.append(host_case('series-check', [os.path.join(HERE, 'series.sh'), 'check', tree,
                                                os.path.join(TOP, 'patches')],
                               rdir, os.path.join(rdir, 'host.json')))
-    image = os.path.join(a.kernel, 'arch/arm64/boot/Image')
+    if not any(plan.select(b.name, tests) for b in blist) and not host:
+        raise RigError('T=%s selects no entry of %s in boots %s' % (
+            tests, a.plan, ' '.join(b.name for b in blist)))
     incomplete = []
 
     def run_boot(flav, b, kout, st, mods, only):
         cpio = os.path.join(rdir, 'initramfs%s-%s.cpio' % ('-base' if flav.startswith('base') else '', b))
         if not os.path.exists(cpio):
             try:
-                pack(kout, st, mods, a.plan, b, cpio)
+                pack(kout, st, mods, a.plan, b, cpio, only=only)
             except RigError as e:
                 if not flav.startswith('base'):
                     raise RigError("no initramfs for boot '%s': %s" % (b, e))
@@ -446,17 +480,18 @@ def cmd_check(a):
             r = run_boot(flav, b, kout, st, mods, only)
             if r is None:
                 continue
-            if not r.ok:
-                incomplete.append('%s %s' % (flav, b))
-            left = subprocess_free_remaining(first)
+            # Without the baseline every failure counts: a base boot that
+            # did not complete only loses its verdicts.
+            if not r.ok and flav == 'series':
+                incomplete.append(b)
+            left = results.remaining(first)
             if left:
                 info("boot '%s' stopped early: a new boot for the entries it never began" % b)
                 r = run_boot(flav + '-resumed', b, kout, st, mods, ','.join(left))
                 if r is not None:
                     results.cmd_merge_resumed(first, os.path.join(rdir, '%s-resumed-%s.json' % (flav, b)))
             for i in (1, 2):
-                with open(first) as f:
-                    hit = sorted(k for k in json.load(f)['known'] if k != 'kernel-log')
+                hit = results.known_hit([first])
                 if not hit:
                     break
                 info("boot '%s': %s hit a known upstream issue (selftests/known-issues): retry %d"
@@ -493,19 +528,9 @@ def cmd_check(a):
     if incomplete:
         info('a boot did not complete (%s): failing' % ', '.join(incomplete))
         rc = 1
+    if not pairs:
+        raise RigError('no results')
     return rc
-
-
-def subprocess_free_remaining(fn):
-    """results.cmd_remaining, as a list."""
-    with open(fn) as f:
-        cases = json.load(f)['cases']
-    left = [c for c, (s, d) in cases.items()
-            if s == results.NOT_RUN and d == results.STOPPED_BEFORE]
-    # A guest that died before its first entry would die again: no resume.
-    if len(left) < sum(1 for c in cases if c != 'kernel-log'):
-        return left
-    return []
 
 
 # --- main, migrate, kit-boot -------------------------------------------------
@@ -515,9 +540,10 @@ def cmd_main(a):
     plan = testplan.Plan(plan_f)
     os.makedirs(a.out, exist_ok=True)
     cpio = os.path.join(a.out, 'initramfs.cpio')
-    pack(a.kernel, a.selftests, None, plan_f, 'vhe', cpio)
+    boot = boots.DEFAULTS['main'][0]
+    pack(a.kernel, a.selftests, None, plan_f, boot, cpio, only=TESTS)
     log = os.path.join(a.out, 'console.log')
-    r = boot_and_parse(plan, 'vhe', os.path.join(a.kernel, 'arch/arm64/boot/Image'), cpio,
+    r = boot_and_parse(plan, boot, os.path.join(a.kernel, 'arch/arm64/boot/Image'), cpio,
                        log, None, TESTS)
     if not r.ok:
         raise RigError('the main run failed; log: %s' % log)
@@ -537,9 +563,10 @@ def cmd_migrate(a):
         for f in glob.glob(os.path.join(a.out, pat)):
             os.unlink(f)
     cpio = os.path.join(a.out, 'initramfs.cpio')
-    pack(a.kernel, None, None, plan_f, 'vhe', cpio)
-    log = os.path.join(a.out, 'vhe.log')
-    r = boot_and_parse(plan, 'vhe', os.path.join(a.kernel, 'arch/arm64/boot/Image'), cpio,
+    boot = boots.DEFAULTS['migrate'][0]
+    pack(a.kernel, None, None, plan_f, boot, cpio, only=TESTS)
+    log = os.path.join(a.out, boot + '.log')
+    r = boot_and_parse(plan, boot, os.path.join(a.kernel, 'arch/arm64/boot/Image'), cpio,
                        log, None, TESTS, cap=3600)
     with open(os.path.join(a.out, 'table.txt'), 'w') as t:
         p = subprocess.run(['python3', '-B', os.path.join(HERE, 'migrate_table.py'), a.out, log],
@@ -592,6 +619,18 @@ def cmd_kit_boot(a):
 
 
 # --- mutants -------------------------------------------------------------------
+
+def copy_image(kout, d, name):
+    """Copy <kout>'s Image to <d>/<name> and its System.map beside it (the
+    hang dump names the vCPUs' PCs with it): the copy."""
+    src = os.path.join(kout, 'arch/arm64/boot/Image')
+    if not os.path.exists(src):
+        raise RigError('%s has no Image: make kernel' % kout)
+    shutil.copy(src, os.path.join(d, name))
+    if os.path.exists(os.path.join(kout, 'System.map')):
+        shutil.copy(os.path.join(kout, 'System.map'), os.path.join(d, 'System.map'))
+    return os.path.join(d, name)
+
 
 def git_clean(tree, why):
     p = subprocess.run(['git', '-C', tree, 'status', '--porcelain', '--untracked-files=no'],
@@ -662,7 +701,7 @@ def cmd_mutants(a):
             applied.remove(m)
             entries = ','.join(sorted({w.split('/', 1)[0] for w in must}))
             cpio = os.path.join(a.out, name + '.cpio')
-            pack(kout, msout, a.module, plan_f, boot, cpio)
+            pack(kout, msout, a.module, plan_f, boot, cpio, only=entries)
             j = os.path.join(a.out, name + '.json')
             boot_and_parse(plan, boot, os.path.join(kout, 'arch/arm64/boot/Image'), cpio,
                            os.path.join(a.out, name + '.log'), j, entries)
@@ -720,14 +759,15 @@ def cmd_bench(a):
             raise RigError('%s no longer applies to the series: update it' % memslot)
     start = time.time()
     os.makedirs(out, exist_ok=True)
-    for pat in ('*.log', '*.csv', '*.png', '*.svg', 'Image*'):
+    for pat in ('*.log', '*.csv', '*.png', '*.svg', 'Image*', 'System.map',
+                'clear-memslot/*'):
         for f in glob.glob(os.path.join(out, pat)):
             os.unlink(f)
     cpio = os.path.join(out, 'initramfs.cpio')
-    pack(kout, sout, mout, plan_f, 'vhe', cpio)
-    # The boots boot copies: <kernel-out> holds the whole-memslot kernel a while.
-    image = os.path.join(out, 'Image')
-    shutil.copy(os.path.join(kout, 'arch/arm64/boot/Image'), image)
+    pack(kout, sout, mout, plan_f, None, cpio, only=TESTS)
+    # The boots boot copies: <kernel-out> holds the whole-memslot kernel a
+    # while.  Each with its System.map, for the hang dump.
+    image = copy_image(kout, out, 'Image')
     rc = 0
     built = os.path.join(kout, '.rig-built')
     if clear:
@@ -740,23 +780,26 @@ def cmd_bench(a):
                 info('error: the whole-memslot kernel does not build; see %s' % blog)
                 rc = 1
             else:
-                shutil.copy(os.path.join(kout, 'arch/arm64/boot/Image'),
-                            os.path.join(out, 'Image-clear-memslot'))
+                os.makedirs(os.path.join(out, 'clear-memslot'), exist_ok=True)
+                copy_image(kout, os.path.join(out, 'clear-memslot'), 'Image')
         finally:
             sh('git', '-C', tree, 'apply', '-R', memslot)
             watchdog.remove(built)
         sh(os.path.join(HERE, 'kernel.sh'), tree, kout)
-        if not os.path.exists(os.path.join(out, 'Image-clear-memslot')):
+        if not os.path.exists(os.path.join(out, 'clear-memslot', 'Image')):
             clear = ''
-    for b in boots.parse(os.environ.get('BOOTS', ''), 'bench'):
-        if not plan.select(b.name, TESTS):
+    # bench_table.py reads a vhe and a vhe-v3 boot (BOOTS= does not apply);
+    # "-" for one that T= leaves nothing to run.
+    logs = []
+    for b in boots.DEFAULTS['bench']:
+        if not plan.select(b, TESTS):
+            logs.append('-')
             continue
-        r = boot_and_parse(plan, b.name, image, cpio, os.path.join(out, b.name + '.log'),
-                           None, TESTS, cap=14400)
+        logs.append(os.path.join(out, b + '.log'))
+        r = boot_and_parse(plan, b, image, cpio, logs[-1], None, TESTS, cap=14400)
         rc |= not r.ok
-    logs = [os.path.join(out, 'vhe.log'), os.path.join(out, 'vhe-v3.log')]
     if clear:
-        r = boot_and_parse(plan, 'vhe', os.path.join(out, 'Image-clear-memslot'), cpio,
+        r = boot_and_parse(plan, 'vhe', os.path.join(out, 'clear-memslot', 'Image'), cpio,
                            os.path.join(out, 'vhe-clear-memslot.log'), None, clear, cap=14400)
         rc |= not r.ok
         logs.append(os.path.join(out, 'vhe-clear-memslot.log'))
@@ -778,36 +821,44 @@ SOAK_BAD = re.compile(r'WARNING:|BUG:|INFO: task .* blocked( in I/O wait)? for m
 def cmd_soak(a):
     plan = testplan.Plan(a.plan)
     stall = 150
-    hung = int(os.environ.get('SOAK_HUNG') or 60)
+    hung = os.environ.get('SOAK_HUNG') or '60'
     check_every = 10
-    if not 0 < hung < stall - check_every:
+    if not hung.isdigit() or not 0 < int(hung) < stall - check_every:
         raise RigError('SOAK_HUNG=%d: the hung-task timeout must be a number of seconds below '
                        "the watchdog's %d less %d" % (hung, stall, check_every))
+    hung = int(hung)
     blist = boots.parse(os.environ.get('SOAK_BOOTS', ''), 'soak')
     for b in blist:
-        if not plan.select(b.name):
-            raise RigError("SOAK_BOOTS: %s has no entry for boot '%s'" % (a.plan, b.name))
+        if not plan.select(b.name, TESTS):
+            raise RigError("SOAK_BOOTS, T=: %s has no entry for boot '%s'" % (a.plan, b.name))
     kout = a.kernel
     if os.environ.get('SOAK_BASE') == '1':
         kout = os.path.join(BUILD, 'out', 'base')
         base_kernel(a.tree, kout)
-    with open(os.path.join(kout, '.config')) as f:
-        if 'CONFIG_DETECT_HUNG_TASK=y\n' not in f.read():
-            raise RigError('%s was built without CONFIG_DETECT_HUNG_TASK (Kconfig.frag): '
-                           'make kernel' % kout)
+    try:
+        with open(os.path.join(kout, '.config')) as f:
+            hung_on = 'CONFIG_DETECT_HUNG_TASK=y\n' in f.read()
+    except OSError as e:
+        raise RigError('%s is not a built kernel (%s): make kernel' % (kout, e.strerror))
+    if not hung_on:
+        raise RigError('%s was built without CONFIG_DETECT_HUNG_TASK (Kconfig.frag): '
+                       'make kernel' % kout)
     out = os.path.abspath(a.out)
     os.makedirs(out, exist_ok=True)
-    image = os.path.join(out, 'Image')
-    shutil.copy(os.path.join(kout, 'arch/arm64/boot/Image'), image)
+    # Every boot boots this copy: a rebuild of <kernel-out> in between (make
+    # bench, make mutants) does not change the kernel under test.
+    image = copy_image(kout, out, 'Image')
     cpio = os.path.join(out, 'initramfs.cpio')
-    pack(kout, a.selftests, None, a.plan, blist[0].name, cpio)
+    pack(kout, a.selftests, None, a.plan, None, cpio, only=TESTS)
     failed = 0
     for b in blist:
         d = os.path.join(out, b.name)
         os.makedirs(d, exist_ok=True)
         log = os.path.join(d, 'console.log')
+        watchdog.remove(os.path.join(d, 'stall.txt'))
         start = time.time()
-        g = Guest(image, cpio, b.name, log, plan.select(b.name), plan.limit(b.name, None, SCALE, 100000),
+        g = Guest(image, cpio, b.name, log, plan.select(b.name, TESTS),
+                  plan.limit(b.name, TESTS, SCALE, 100000), only=TESTS,
                   monitor=os.path.join(d, 'mon.sock'), silence=stall,
                   append='sysctl.kernel.hung_task_timeout_secs=%d '
                          'sysctl.kernel.hung_task_check_interval_secs=%d loglevel=7'
@@ -829,13 +880,15 @@ def cmd_soak(a):
                 order.append(cur)
             elif line.startswith('@@BENCH RUN') and cur:
                 runs[cur] += 1
-            elif line.startswith('@@RIG END '):
+            elif results.parse_end(line):
                 cur = None
         said = ', '.join('%s %d runs' % (e, runs[e]) for e in order if runs[e]) or 'no runs'
         churn = [m for l in text for m in re.findall(r'vm-churn: \d+ runs, \d+ failed', l)]
         bad = sum(1 for l in text if SOAK_BAD.search(l))
         if not r.ok:
-            info('error: soak %s: the boot failed after %s (console kept: %s)' % (b.name, said, log))
+            info('error: soak %s: the boot failed (%s) after %s (console kept: %s%s)' % (
+                b.name, r.status, said, log,
+                ', registers: %s' % g.stall if os.path.exists(g.stall) else ''))
             failed += 1
             continue
         info('soak %s: %s%s, in %s; %d failure, splat or hung-task lines (console: %s)' % (
@@ -847,6 +900,20 @@ def cmd_soak(a):
 
 
 # --- timing ------------------------------------------------------------------
+
+def timing_plan(plan, tests, reps):
+    """make timing's plan: every entry <tests> selects <reps> times, as
+    <name>.r<n>, with twice its limit, its output stamped with the guest's
+    uptime (guest/stamp); a KUnit entry as it is (the runner knows it by its
+    command)."""
+    out = []
+    for e in plan.select(None, tests):
+        bl = '*' if e.boots is None else ','.join(e.boots)
+        cmd = e.cmd if e.kind == 'kunit' else 'stamp ' + e.cmd
+        for r in range(1, reps + 1):
+            out.append('%s.r%d|%d|%s|%s\n' % (e.name, r, e.limit * 2, bl, cmd))
+    return out
+
 
 def cmd_timing(a):
     if not TESTS:
@@ -871,24 +938,19 @@ def cmd_timing(a):
     bout = os.path.join(BUILD, 'out', 'base' + SFX)
     base_kernel(a.tree, bout)
     # Copies: a rebuild of either output does not change the kernels under test.
-    shutil.copy(os.path.join(a.kernel, 'arch/arm64/boot/Image'), os.path.join(out, 'Image-series'))
-    shutil.copy(os.path.join(bout, 'arch/arm64/boot/Image'), os.path.join(out, 'Image-base'))
-    # Every selected entry <reps> times, as <name>.r<n>, twice its limit; the
-    # KUnit ones as they are (the runner knows them by their command).
+    for k, ko in (('series', a.kernel), ('base', bout)):
+        os.makedirs(os.path.join(out, k), exist_ok=True)
+        copy_image(ko, os.path.join(out, k), 'Image')
     gplan_f = os.path.join(out, 'plan')
     with open(gplan_f, 'w') as f:
-        for e in plan.select(None, TESTS):
-            bl = '*' if e.boots is None else ','.join(e.boots)
-            cmd = e.cmd if e.kind == 'kunit' else 'stamp ' + e.cmd
-            for r in range(1, reps + 1):
-                f.write('%s.r%d|%d|%s|%s\n' % (e.name, r, e.limit * 2, bl, cmd))
+        f.writelines(timing_plan(plan, TESTS, reps))
     gplan = testplan.Plan(gplan_f)
     for k, ko in (('series', a.kernel), ('base', bout)):
-        pack(ko, a.selftests, None, gplan_f, blist[0].name, os.path.join(out, 'initramfs-%s.cpio' % k))
+        pack(ko, a.selftests, None, gplan_f, None, os.path.join(out, 'initramfs-%s.cpio' % k))
     failed = 0
     for b in blist:
         for k in ('series', 'base'):
-            r = boot_and_parse(gplan, b.name, os.path.join(out, 'Image-' + k),
+            r = boot_and_parse(gplan, b.name, os.path.join(out, k, 'Image'),
                                os.path.join(out, 'initramfs-%s.cpio' % k),
                                os.path.join(out, '%s-%s.log' % (k, b.name)), None, None, cap=100000)
             failed |= not r.ok
@@ -904,7 +966,33 @@ def cmd_timing(a):
 # --- results, boots ------------------------------------------------------------
 
 def cmd_results(a):
-    return results.cmd_log(a.log, a.out)
+    """make results LOG=: the summary of a kit run; for a run of
+    plans/plan.bench also the bench's tables, CSV and plots (bench_table.py),
+    with the times when the kit's "platform" line says hardware."""
+    rc = results.cmd_log(a.log, a.out)
+    boot = plan = platform = None
+    tests = ''
+    with open(a.log, errors='replace') as f:
+        for line in f:
+            m = re.match(r'@@RIG BOOT (\S+)', line)
+            if m and boot is None:
+                boot = m.group(1)
+            m = re.search(r'^@@RIG MACHINE kernel: .*; plan: (\S+); tests: (\S+);', line)
+            if m:
+                plan, tests = os.path.basename(m.group(1)), m.group(2)
+            m = re.match(r'@@RIG MACHINE platform: (\S+)', line)
+            if m:
+                platform = m.group(1)
+    if rc == 2 or plan != 'plan.bench':
+        return rc
+    if boot not in ('vhe', 'vhe-v3'):
+        info('the bench plan ran in boot %s: its tables read vhe and vhe-v3 runs' % boot)
+        return 1
+    logs = [a.log if boot == 'vhe' else '-', a.log if boot == 'vhe-v3' else '-']
+    env = {'RIG_TESTS': '' if tests == 'all' else tests,
+           'RIG_PLATFORM': 'hardware' if platform == 'hardware' else 'emulated'}
+    return sh('python3', '-B', os.path.join(HERE, 'bench_table.py'), a.out, *logs, env=env,
+              check=False) or rc
 
 
 def cmd_boots(a):
@@ -912,7 +1000,9 @@ def cmd_boots(a):
         print('%-10s %-28s %-18s %s' % (b.name, b.append or '-', ('-cpu max' + b.cpu) if b.cpu
                                          else '-cpu max', b.what))
     for c, bl in sorted(boots.DEFAULTS.items()):
-        print('make %-9s boots %s unless BOOTS= says otherwise' % (c, ' '.join(bl)))
+        by = boots.CHOSEN_BY[c]
+        print('make %-9s boots %s%s' % (c, ' '.join(bl), ' unless %s says otherwise' % by
+                                        if by else ''))
     return 0
 
 
@@ -945,11 +1035,24 @@ def main(argv):
     for k in ('module',):
         if getattr(a, k, None) == '-':
             setattr(a, k, None)
+
+    # SIGTERM and SIGHUP unwind like ^C: every finally runs (the tree is
+    # put back, QEMU is stopped).
+    def stop(sig, _):
+        raise KeyboardInterrupt(signal.Signals(sig).name)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     try:
         return a.fn(a)
     except (RigError, testplan.PlanError, ValueError) as e:
         info('error: %s' % e)
         return 1
+    except OSError as e:
+        info('error: %s' % e)
+        return 1
+    except KeyboardInterrupt as e:
+        info('interrupted (%s): stopped; what the run changed is put back' % (e or 'SIGINT'))
+        return 130
 
 
 if __name__ == '__main__':

@@ -1213,6 +1213,59 @@ class DriverTest(Case):
                           ('e', True)])
         self.assertEqual(rig.mutant_verdict(res, ['b'])[0][1], 'NEVER RAN (not caught)')
 
+    def test_timing_plan(self):
+        """make timing's plan: each entry REPEAT times, twice its limit,
+        stamped; a KUnit entry (by its command) unstamped."""
+        import rig
+        plan = testplan.Plan(PLAN)
+        lines = rig.timing_plan(plan, 'page_fault_test,kunit.s2*', 2)
+        self.assertEqual(lines, [
+            'page_fault_test.r1|180|*|stamp ./arm64/page_fault_test -m 3\n',
+            'page_fault_test.r2|180|*|stamp ./arm64/page_fault_test -m 3\n',
+            'kunit.s2_pgtable.r1|240|vhe,vhe-v3|kunit:kvm_s2_pgtable_test\n',
+            'kunit.s2_pgtable.r2|240|vhe,vhe-v3|kunit:kvm_s2_pgtable_test\n'])
+        self.assertEqual([e.kind for e in testplan.Plan('t', lines).entries],
+                         ['selftest', 'selftest', 'kunit', 'kunit'])
+
+    def test_timing_table_end(self):
+        """timing_table.py reads the runner's END lines, limit= and all."""
+        import timing_table
+        path = os.path.join(self.tmp, 't.log')
+        with open(path, 'w') as f:
+            f.write('@@RIG BEGIN x.r1\n@@T 1.00 Test: a\n@@T 3.50 Test: b\n@@T 4.00 done\n'
+                    '@@RIG END x.r1 rc=0 secs=3 limit=240\n'
+                    '@@RIG BEGIN x.r2\n@@RIG END x.r2 rc=137 secs=240 limit=240\n')
+        runs = timing_table.parse(path, re.compile(r'^Test: (\S+)'))
+        self.assertEqual((runs['x'][1]['rc'], runs['x'][1]['secs']), (0, 3))
+        self.assertEqual(runs['x'][1]['cases'], {'a': 2.5, 'b': 0.5})
+        self.assertEqual((runs['x'][2]['rc'], runs['x'][2]['secs']), (137, 240))
+        self.assertEqual(results.parse_end('@@RIG END x.r2 rc=137 secs=240 limit=240')[1].limit, 240)
+        self.assertIsNone(results.parse_end('@@RIG BEGIN x'))
+
+    def test_pack_migrate(self):
+        """The guest's QEMU is packed only for a boot that runs a migrate
+        entry (by its command) among those selected."""
+        import rig
+        seen = []
+        saved = rig.sh, rig.busybox_deb
+        rig.sh = lambda *cmd, env=None, **kw: seen.append(env['RIG_MIGRATE'])
+        rig.busybox_deb = lambda: 'bb.deb'
+        try:
+            for boot, only in (('vhe', 'cpucap*'), ('vhe', 'migrate*'), ('nvhe', 'migrate*'),
+                               ('vhe', ''), (None, None), (None, 'kunit*')):
+                rig.pack('k', 's', 'm', PLAN, boot, 'c', only=only)
+        finally:
+            rig.sh, rig.busybox_deb = saved
+        self.assertEqual(seen, ['0', '1', '0', '1', '1', '0'])
+
+    def test_boot_limit_cut(self):
+        """The entry the boot's own limit cut off is a TIMEOUT."""
+        out = os.path.join(self.tmp, 'cut.json')
+        results.cmd_parse(PLAN, 'vhe', data('died.log'), out, LOGS['died'][1],
+                          ('page_fault_test', 'the boot hit its 600 s limit while it ran'))
+        self.assertEqual(load(out)['cases']['page_fault_test'],
+                         ['timeout', 'the boot hit its 600 s limit while it ran'])
+
 
 def main():
     t0 = time.time()

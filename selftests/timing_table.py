@@ -19,7 +19,7 @@ import statistics
 import sys
 
 BEGIN = re.compile(r'^@@RIG BEGIN (\S+)\.r(\d+)$')
-END = re.compile(r'^@@RIG END (\S+)\.r(\d+) rc=(\d+) secs=(\d+)$')
+END = re.compile(r'^@@RIG END (\S+)\.r(\d+) rc=(\d+) secs=(\d+)(?: limit=\d+)?$')
 STAMP = re.compile(r'^@@T (\d+\.\d+) (.*)$')
 KILLED = 137
 
