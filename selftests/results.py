@@ -125,8 +125,10 @@ def known_issue(headline, issues):
         if rx.search(headline):
             return desc
     return None
+# "# SKIP"/"# TODO" is a directive; any other "# ..." after the name is a
+# message (ksft_test_result_code() writes "name #  <msg>").
 TAP = re.compile(r'^(?P<ind>\s*)(?P<res>not ok|ok) (?P<num>\d+)\s*(?:- )?(?P<name>[^#]*?)'
-                 r'\s*(?:#\s*(?P<dir>SKIP|skip|TODO)\b.*)?$')
+                 r'\s*(?:#\s*(?P<dir>SKIP|skip|TODO)\b.*|#.*)?$')
 SUBTEST = re.compile(r'^(?P<ind>\s*)# Subtest: (?P<name>\S+)')
 PFT_CASE = re.compile(r'^Test: (?P<name>.+?)\s*$')
 

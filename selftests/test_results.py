@@ -438,6 +438,25 @@ class KtapTest(Case):
 
 
 class TapTest(Case):
+    def test_tap_result_code_message(self):
+        """ksft_test_result_code() lines: "ok N name # SKIP msg", and a
+        message after " #  " on any other (hw_dirty_log_test's failed cases
+        say "#  exit 254"): each is its case, failed, passed or skipped."""
+        lines = ['ok 1 stage2_dbm=1.strategy',
+                 'ok 2 stage2_dbm=1.ptdump # SKIP without -p',
+                 '==== Test Assertion Failure ====',
+                 '  arm64/hw_dirty_log_test.c:799: hw == expect_hw',
+                 'not ok 3 stage2_dbm=0.partial_clear #  exit 254',
+                 'not ok 4 stage2_dbm=0.ksm #  signal 6',
+                 '# Totals: pass:1 fail:2 xfail:0 xpass:0 skip:1 error:0']
+        self.assertEqual(results.cases_of('hw_dirty_log_test', 1, lines), [
+            ('hw_dirty_log_test/stage2_dbm=1.strategy', 'pass', 'ok 1 stage2_dbm=1.strategy'),
+            ('hw_dirty_log_test/stage2_dbm=1.ptdump', 'skip',
+             'ok 2 stage2_dbm=1.ptdump # SKIP without -p'),
+            ('hw_dirty_log_test/stage2_dbm=0.partial_clear', 'fail',
+             'not ok 3 stage2_dbm=0.partial_clear #  exit 254'),
+            ('hw_dirty_log_test/stage2_dbm=0.ksm', 'fail', 'not ok 4 stage2_dbm=0.ksm #  signal 6')])
+
     def test_kselftest_tap(self):
         """kselftest TAP: ok, not ok and "# SKIP" subtests; a skip without
         a name (ksft_test_result_skip) is named by its number; exit 1 adds
