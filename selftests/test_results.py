@@ -1077,6 +1077,33 @@ class HostTest(Case):
         self.assertEqual((run.stdout.splitlines()[-1], run.returncode),
                          ('7 passed, 2 failed, 4 skipped', 1))
 
+    def test_kit_bench_log(self):
+        """make results LOG= of a kit run of plans/plan.bench: the summary,
+        then the bench's tables, which say that the times are the
+        machine's when the platform line says hardware (and only the ratios
+        mean something otherwise)."""
+        with open(data('kit-bench.log')) as f:
+            log = f.read()
+        # The checksum of today's plan.bench (the log's is of the day it ran).
+        digest = testplan.Plan(os.path.join(HERE, 'plan.bench')).digest()
+        for platform, note in (('hardware (Ampere Computing LLC Mt.Jade)',
+                                "on hardware: the times are the machine's"),
+                               ('emulated (QEMU virt)',
+                                'TCG: only the ratios and the counts mean something')):
+            path = os.path.join(self.tmp, 'bench.log')
+            with open(path, 'w') as f:
+                f.write(re.sub(r'sha256: [0-9a-f]{64}', 'sha256: ' + digest,
+                               re.sub(r'platform: .*', 'platform: ' + platform, log)))
+            out = os.path.join(self.tmp, 'out')
+            p = subprocess.run([sys.executable, '-B', os.path.join(HERE, 'rig.py'), 'results',
+                                path, out], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, env=dict(os.environ, RIG_TESTS=''))
+            self.assertEqual(p.returncode, 0, p.stdout)
+            self.assertIn('\n2 passed, 0 failed\n', p.stdout)
+            self.assertIn('Figures from %s (%s)' % (path, note), p.stdout)
+            self.assertIn('5 of 5 targets met', p.stdout)
+            self.assertTrue(os.path.exists(os.path.join(out, 'harvest.csv')))
+
     def test_kit_log(self):
         """results.py log: a kit run from a host, its plan and boot taken
         from the log; a splat the runner copied from the kernel log
