@@ -584,7 +584,7 @@ def summary(specs, out=None):
             label, why = judge(s, case, status, detail, b, listed)
             counts[label] += 1
             text = '  %-6s %s' % (LABEL[label], case)
-            if detail:
+            if detail and label != PASS:
                 text += ': ' + detail
             if why:
                 text += ' [%s]' % why

@@ -1121,7 +1121,7 @@ class HostTest(Case):
             '  kernel: 7.3.4-rig+ (aarch64); plan: /home/user/kit/plans/plan; '
             'tests: cpucap*,hw_dirty*,kunit.s2*; boot: vhe (from the machine)',
             '  plan entries sha256: 6a8d1354c4933143c74ac33e434445426fb97b05d6be0129fbea456ae252c38b'])
-        self.assertIn('  PASS   hw_dirty_log_test/clear: ok 2 clear', lines)
+        self.assertIn('  PASS   hw_dirty_log_test/clear', lines)
         self.assertTrue(any(l.startswith('  SKIP   kunit.s2_pgtable: SKIP: no module '
                                          'kvm_s2_pgtable_test.ko for kernel 7.3.4-rig+: the '
                                          'kit carries none for it') for l in lines), run.stdout)
