@@ -125,8 +125,8 @@ bench: selftests module
 	@$(RIG) bench $(TREE) $(KOUT) $(abspath $(BENCH_SST)) $(MOUT) $(BUILD)/bench$(SFX)
 
 # selftests/plan.migrate in one vhe boot; see Documentation/migration.rst.
-migrate: kernel
-	@$(RIG) migrate $(KOUT) $(BUILD)/migrate$(SFX)
+migrate: selftests
+	@$(RIG) migrate $(KOUT) $(SOUT) $(BUILD)/migrate$(SFX)
 
 # make check of the dirty logging series alone (patches/ without
 # patches/bbm/): selftests/check-dbm.sh.

@@ -9,7 +9,7 @@ every boot of every command goes through Guest.boot() below.
     rig.py bench    <tree> <kernel-out> <selftests-out> <module-out> <out-dir>
     rig.py mutants  <tree> <kernel-out> <selftests-out> <module-out> <out-dir>
     rig.py soak     <tree> <kernel-out> <selftests-out> <plan> <out-dir>
-    rig.py migrate  <kernel-out> <out-dir>
+    rig.py migrate  <kernel-out> <selftests-out> <out-dir>
     rig.py kit-boot <kernel-out> <kit.tar.gz> <out-dir>
     rig.py timing   <tree> <kernel-out> <selftests-out> <plan> <out-dir>
     rig.py results  <log> <out-dir>
@@ -564,7 +564,8 @@ def cmd_migrate(a):
             os.unlink(f)
     cpio = os.path.join(a.out, 'initramfs.cpio')
     boot = boots.DEFAULTS['migrate'][0]
-    pack(a.kernel, None, None, plan_f, boot, cpio, only=TESTS)
+    # The kit (every boot's runner) carries the selftests too.
+    pack(a.kernel, a.selftests, None, plan_f, boot, cpio, only=TESTS)
     log = os.path.join(a.out, boot + '.log')
     r = boot_and_parse(plan, boot, os.path.join(a.kernel, 'arch/arm64/boot/Image'), cpio,
                        log, None, TESTS, cap=3600)
@@ -1026,7 +1027,7 @@ def main(argv):
     add('bench', cmd_bench, 'tree', 'kernel', 'selftests', 'module', 'out')
     add('mutants', cmd_mutants, 'tree', 'kernel', 'selftests', 'module', 'out')
     add('soak', cmd_soak, 'tree', 'kernel', 'selftests', 'plan', 'out')
-    add('migrate', cmd_migrate, 'kernel', 'out')
+    add('migrate', cmd_migrate, 'kernel', 'selftests', 'out')
     add('kit-boot', cmd_kit_boot, 'kernel', 'kit', 'out')
     add('timing', cmd_timing, 'tree', 'kernel', 'selftests', 'plan', 'out')
     add('results', cmd_results, 'log', 'out')
