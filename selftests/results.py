@@ -128,7 +128,7 @@ def known_issue(headline, issues):
 # "# SKIP"/"# TODO" is a directive; any other "# ..." after the name is a
 # message (ksft_test_result_code() writes "name #  <msg>").
 TAP = re.compile(r'^(?P<ind>\s*)(?P<res>not ok|ok) (?P<num>\d+)\s*(?:- )?(?P<name>[^#]*?)'
-                 r'\s*(?:#\s*(?P<dir>SKIP|skip|TODO)\b.*|#.*)?$')
+                 r'\s*(?:#\s*(?P<dir>(?i:skip)\w*|TODO)\b.*|#.*)?$')
 SUBTEST = re.compile(r'^(?P<ind>\s*)# Subtest: (?P<name>\S+)')
 PFT_CASE = re.compile(r'^Test: (?P<name>.+?)\s*$')
 
@@ -143,7 +143,7 @@ class Block(tuple):
         return b
 
 
-END = re.compile(r'^@@RIG END (\S+)(?: rc=(\d+))?(?: secs=(\d+))?(?: limit=(\d+))?')
+END = re.compile(r'^@@RIG END +(\S+)(?: +rc=(\d+))?(?: +secs=(\d+))?(?: +limit=(\d+))?')
 
 
 def parse_end(line, lines=()):
@@ -170,7 +170,8 @@ def split_log(log):
                 cur = line.split(' ', 2)[2]
                 blocks[cur] = Block(None, [])
             elif line.startswith('@@RIG END ') and cur:
-                blocks[cur] = parse_end(line, blocks[cur][1])[1]
+                end = parse_end(line, blocks[cur][1])
+                blocks[cur] = end[1] if end else Block(1, blocks[cur][1])
                 cur = None
             elif line.startswith('@@RIG DONE'):
                 done = True
@@ -210,7 +211,7 @@ def cases_of(name, rc, lines, kind='selftest', secs=None, limit=None):
             continue        # the suite's own summary line
         case = '%s/%s%s' % (name, suite + '.' if ind and suite else '',
                             m.group('name').strip() or '#' + m.group('num'))
-        if m.group('dir') and m.group('dir').lower() == 'skip':
+        if m.group('dir') and m.group('dir').lower().startswith('skip'):
             out.append((case, SKIP, l.strip()))
         else:
             detail = l.strip()

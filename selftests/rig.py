@@ -93,11 +93,26 @@ def sh(*cmd, env=None, log=None, check=True):
     """Run a build stage; with <log>, its output goes there."""
     e = dict(os.environ, **BUILD_ENV)
     e.update(env or {})
-    if log:
-        with open(log, 'w') as f:
-            rc = subprocess.call(cmd, env=e, stdout=f, stderr=subprocess.STDOUT)
-    else:
-        rc = subprocess.call(cmd, env=e)
+    out = open(log, 'w') if log else None
+    # In a process group of its own, killed whole when this run is stopped:
+    # no compiler outlives an interrupted mutant build to leave its object
+    # behind after the tree is put back.
+    p = subprocess.Popen(cmd, env=e, stdout=out, stderr=subprocess.STDOUT if out else None,
+                         start_new_session=True)
+    try:
+        rc = p.wait()
+    except BaseException:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(p.pid, sig)
+                p.wait(10)
+                break
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        raise
+    finally:
+        if out:
+            out.close()
     if check and rc:
         raise RigError('%s failed (exit %d)%s' % (os.path.basename(cmd[0]), rc,
                                                    '; log: %s' % log if log else ''))
@@ -215,13 +230,15 @@ class Guest:
             self.boot, append, ', -cpu max' + b.cpu if b.cpu else '', self.total,
             self.limit, self.log))
         self.start = time.time()
-        with open(self.log, 'wb') as out:
-            q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
-                                 stderr=subprocess.STDOUT, start_new_session=True)
+        q = None
         try:
+            with open(self.log, 'wb') as out:
+                q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
             status, why = self.follow(q)
         finally:
-            if q.poll() is None:
+            # The whole session: timeout(1) may be gone and QEMU not.
+            if q is not None:
                 self.kill(q)
             if not self.keep_monitor:
                 watchdog.remove(self.monitor)
@@ -259,21 +276,21 @@ class Guest:
         return BootResult(self.log, status, why)
 
     def kill(self, q):
-        for sig in (signal.SIGTERM, signal.SIGKILL):
+        if q.poll() is None:
             try:
-                os.killpg(q.pid, sig)
-            except OSError:
-                return
-            try:
+                os.killpg(q.pid, signal.SIGTERM)
                 q.wait(10)
-            except subprocess.TimeoutExpired:
-                continue
-            # The group may outlive its leader (timeout(1)'s QEMU).
-            try:
-                os.killpg(q.pid, signal.SIGKILL)
-            except OSError:
+            except (OSError, subprocess.TimeoutExpired):
                 pass
-            return
+        # The group may outlive its leader (timeout(1)'s QEMU).
+        try:
+            os.killpg(q.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            q.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
 
     def progress(self, name, block, began):
         """The line printed as an entry ends."""
@@ -322,7 +339,7 @@ class Guest:
                         cur, began, lines, beat = line.split(' ', 2)[2], now, [], now
                     elif line.startswith('@@RIG END ') and cur:
                         end = results.parse_end(line, lines)
-                        self.progress(cur, end[1], began)
+                        self.progress(cur, end[1] if end else results.Block(1, lines), began)
                         cur = None
                     elif cur and len(lines) < 20000:
                         lines.append(line)
@@ -685,8 +702,8 @@ def cmd_mutants(a):
             info("mutant %s: must fail in a '%s' boot: %s" % (name, boot, ' '.join(must)))
             if sh('git', '-C', tree, 'apply', '--check', m, check=False):
                 raise RigError('mutant %s no longer applies to the series: update %s' % (name, m))
-            sh('git', '-C', tree, 'apply', m)
             applied.append(m)
+            sh('git', '-C', tree, 'apply', m)
             watchdog.remove(built)
             blog = os.path.join(a.out, name + '.build.log')
             if sh('make', '-C', tree, 'O=' + kout, '-j' + JOBS, 'Image', log=blog, check=False):
@@ -752,6 +769,8 @@ def cmd_bench(a):
         raise RigError('%s/kvm_s2_harvest_bench.ko missing (make module)' % mout)
     if not shutil.which('gnuplot'):
         raise RigError('gnuplot missing (make deps installs it)')
+    if not any(plan.select(b, TESTS) for b in boots.DEFAULTS['bench']):
+        raise RigError('T=%s selects no entry of %s' % (TESTS, plan_f))
     clear = ','.join(e.name for e in plan.select('vhe', TESTS) if e.name.startswith('clear.'))
     memslot = os.path.join(HERE, 'mutants', 'clear-flushes-memslot.patch')
     if clear:
@@ -775,8 +794,8 @@ def cmd_bench(a):
         blog = os.path.join(out, 'clear-memslot.build.log')
         info('bench: building the kernel whose CLEAR invalidates the whole memslot, log: %s' % blog)
         watchdog.remove(built)
-        sh('git', '-C', tree, 'apply', memslot)
         try:
+            sh('git', '-C', tree, 'apply', memslot)
             if sh('make', '-C', tree, 'O=' + kout, '-j' + JOBS, 'Image', log=blog, check=False):
                 info('error: the whole-memslot kernel does not build; see %s' % blog)
                 rc = 1
@@ -784,7 +803,8 @@ def cmd_bench(a):
                 os.makedirs(os.path.join(out, 'clear-memslot'), exist_ok=True)
                 copy_image(kout, os.path.join(out, 'clear-memslot'), 'Image')
         finally:
-            sh('git', '-C', tree, 'apply', '-R', memslot)
+            if sh('git', '-C', tree, 'apply', '-R', memslot, check=False):
+                info('error: could not revert %s in %s' % (memslot, tree))
             watchdog.remove(built)
         sh(os.path.join(HERE, 'kernel.sh'), tree, kout)
         if not os.path.exists(os.path.join(out, 'clear-memslot', 'Image')):
@@ -825,7 +845,7 @@ def cmd_soak(a):
     hung = os.environ.get('SOAK_HUNG') or '60'
     check_every = 10
     if not hung.isdigit() or not 0 < int(hung) < stall - check_every:
-        raise RigError('SOAK_HUNG=%d: the hung-task timeout must be a number of seconds below '
+        raise RigError('SOAK_HUNG=%s: the hung-task timeout must be a number of seconds below '
                        "the watchdog's %d less %d" % (hung, stall, check_every))
     hung = int(hung)
     blist = boots.parse(os.environ.get('SOAK_BOOTS', ''), 'soak')
@@ -1039,10 +1059,15 @@ def main(argv):
 
     # SIGTERM and SIGHUP unwind like ^C: every finally runs (the tree is
     # put back, QEMU is stopped).
+    # The first one only: make sends its own SIGTERM after the group's, and
+    # a second exception inside a finally would cut the restore short.
     def stop(sig, _):
+        for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(s, signal.SIG_IGN)
         raise KeyboardInterrupt(signal.Signals(sig).name)
     signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGHUP, stop)
+    if signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:     # nohup
+        signal.signal(signal.SIGHUP, stop)
     try:
         return a.fn(a)
     except (RigError, testplan.PlanError, ValueError) as e:
@@ -1052,7 +1077,7 @@ def main(argv):
         info('error: %s' % e)
         return 1
     except KeyboardInterrupt as e:
-        info('interrupted (%s): stopped; what the run changed is put back' % (e or 'SIGINT'))
+        info('interrupted (%s): stopped; what the run changed is put back' % (str(e) or 'SIGINT'))
         return 130
 
 

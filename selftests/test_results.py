@@ -1104,6 +1104,34 @@ class HostTest(Case):
             self.assertIn('5 of 5 targets met', p.stdout)
             self.assertTrue(os.path.exists(os.path.join(out, 'harvest.csv')))
 
+    def test_end_line_forms(self):
+        """An END line the parser cannot read fails its entry (rc 1), it
+        does not stop the run; "# Skipped"/"# SKIPPED" are skips."""
+        self.assertEqual(results.parse_end('@@RIG END  x  rc=0  secs=2')[0], 'x')
+        self.assertIsNone(results.parse_end('@@RIG END '))
+        path = os.path.join(self.tmp, 'bad.log')
+        with open(path, 'w') as f:
+            f.write('@@RIG BEGIN x\nok 1 a # Skipped: no\nok 2 b # SKIPPED\n@@RIG END \n@@RIG DONE\n')
+        blocks, done, _ = results.split_log(path)
+        self.assertEqual((blocks['x'][0], done), (1, True))
+        self.assertEqual([s for _, s, _ in results.cases_of('x', 0, blocks['x'][1])],
+                         ['skip', 'skip'])
+
+    def test_bench_log_other_boot(self):
+        """make results LOG= of a bench run in the vhe-v3 boot: no vhe
+        figures are expected (bench_table.py gets "-" for that boot)."""
+        with open(data('kit-bench.log')) as f:
+            log = f.read().replace('@@RIG BOOT vhe ', '@@RIG BOOT vhe-v3 ')
+        digest = testplan.Plan(os.path.join(HERE, 'plan.bench')).digest()
+        path = os.path.join(self.tmp, 'v3.log')
+        with open(path, 'w') as f:
+            f.write(re.sub(r'sha256: [0-9a-f]{64}', 'sha256: ' + digest, log))
+        p = subprocess.run([sys.executable, '-B', os.path.join(HERE, 'rig.py'), 'results', path,
+                            os.path.join(self.tmp, 'out')], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, env=dict(os.environ, RIG_TESTS=''))
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertNotIn('error:', p.stdout)
+
     def test_kit_log(self):
         """results.py log: a kit run from a host, its plan and boot taken
         from the log; a splat the runner copied from the kernel log
