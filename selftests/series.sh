@@ -296,7 +296,8 @@ bisect)
 	if [ -n "${BISECT_FROM:-}" ]; then
 		from=$(git rev-parse --verify -q "${BISECT_FROM}^{commit}") ||
 			die "BISECT_FROM=$BISECT_FROM is not a commit of $tree"
-		git rev-list rig-base..HEAD | grep -qx "$from" ||
+		# Not grep -q: its early exit would SIGPIPE rev-list (pipefail).
+		git rev-list rig-base..HEAD | grep -x "$from" >/dev/null ||
 			die "BISECT_FROM=$BISECT_FROM is not one of the series' patches"
 		range=$from^..HEAD
 		info "bisect-build: from $(git log -1 --format='%h %s' "$from") on ($(git rev-list --count "$range") of the $n patches)"
